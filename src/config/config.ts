@@ -1,0 +1,87 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+// Every setting linkhook reads, in one schema with defaults, parsed once at
+// start and frozen. docs/config.md documents each variable.
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const cidrList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LINKHOOK_DATA_DIR: z.string().default('./data'),
+  LINKHOOK_BASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  LINKHOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LINKHOOK_TRUST_PROXY: bool.default('false'),
+  LINKHOOK_TEST_IP_RANGES: cidrList.default(''),
+  LINKHOOK_STORE_IP: bool.default('false'),
+  LINKHOOK_SECRET: z.string().min(16).optional(),
+  LINKHOOK_CNAME_TARGET: z.string().optional(),
+  LINKHOOK_CUSTOM_DOMAIN_SCHEME: z.enum(['http', 'https']).default('https'),
+  LINKHOOK_GEO_DB: z.string().optional(),
+  LINKHOOK_SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  LINKHOOK_CLICK_BATCH_MAX: z.coerce.number().int().min(1).max(10000).default(512),
+  LINKHOOK_LINK_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60000),
+  LINKHOOK_LINK_CACHE_SIZE: z.coerce.number().int().min(0).default(50000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  baseUrl: string;
+  /** Host (and port) part of baseUrl: requests on it are the default domain. */
+  defaultHost: string;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  testIpRanges: string[];
+  storeIp: boolean;
+  secret: string | undefined;
+  cnameTarget: string | undefined;
+  customDomainScheme: 'http' | 'https';
+  geoDbPath: string | undefined;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  clickBatchMax: number;
+  linkCacheTtlMs: number;
+  linkCacheSize: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Readonly<Config> {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = r.data;
+  const baseUrl = (e.LINKHOOK_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: isAbsolute(e.LINKHOOK_DATA_DIR) ? e.LINKHOOK_DATA_DIR : resolve(cwd, e.LINKHOOK_DATA_DIR),
+    baseUrl,
+    defaultHost: new URL(baseUrl).hostname,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LINKHOOK_LOG_LEVEL,
+    trustProxy: e.LINKHOOK_TRUST_PROXY,
+    testIpRanges: e.LINKHOOK_TEST_IP_RANGES,
+    storeIp: e.LINKHOOK_STORE_IP,
+    secret: e.LINKHOOK_SECRET,
+    cnameTarget: e.LINKHOOK_CNAME_TARGET,
+    customDomainScheme: e.LINKHOOK_CUSTOM_DOMAIN_SCHEME,
+    geoDbPath: e.LINKHOOK_GEO_DB,
+    sqliteSynchronous: e.LINKHOOK_SQLITE_SYNCHRONOUS,
+    clickBatchMax: e.LINKHOOK_CLICK_BATCH_MAX,
+    linkCacheTtlMs: e.LINKHOOK_LINK_CACHE_TTL_MS,
+    linkCacheSize: e.LINKHOOK_LINK_CACHE_SIZE,
+  });
+}

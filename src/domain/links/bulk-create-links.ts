@@ -1,0 +1,64 @@
+import { AppError, validationError } from '../shared/errors.ts';
+import { prepareLink } from './create-link.ts';
+import type { LinkDeps } from './link-deps.ts';
+import type { Link } from './link.ts';
+
+export const MAX_BULK_LINKS = 1000;
+
+export type BulkRowResult =
+  | { index: number; ok: true; link: Link }
+  | { index: number; ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
+
+function rowError(index: number, err: unknown): BulkRowResult {
+  if (err instanceof AppError) return { index, ok: false, error: { code: err.code, message: err.message, details: err.details } };
+  throw err;
+}
+
+/**
+ * Creates up to 1,000 links. Each row succeeds or fails on its own, and a row
+ * is never half-written: the link and its tags are one atomic write.
+ *
+ * Fast path: every valid row in one transaction (one commit instead of 1,000).
+ * If that transaction loses a slug race with a concurrent writer, it rolls
+ * back whole and we fall back to one transaction per row, so the rows that
+ * can be written still are.
+ */
+export async function bulkCreateLinks(deps: LinkDeps, workspaceId: string, rows: unknown): Promise<BulkRowResult[]> {
+  if (!Array.isArray(rows)) throw validationError([{ field: 'links', message: 'must be an array of link objects' }]);
+  if (rows.length === 0) throw validationError([{ field: 'links', message: 'must not be empty' }]);
+  if (rows.length > MAX_BULK_LINKS) throw validationError([{ field: 'links', message: `at most ${MAX_BULK_LINKS} links per request` }]);
+
+  const results: BulkRowResult[] = new Array<BulkRowResult>(rows.length);
+  const ready: { index: number; link: Link }[] = [];
+  const claimed = new Set<string>();
+  for (const [index, row] of rows.entries()) {
+    try {
+      const link = await prepareLink(deps, deps.storage, workspaceId, row);
+      const key = `${link.domain ?? ''}/${link.slug}`;
+      if (claimed.has(key)) throw new AppError('slug_taken', `Slug ${link.slug} appears twice in this request`, { slug: link.slug });
+      claimed.add(key);
+      ready.push({ index, link });
+    } catch (err) {
+      results[index] = rowError(index, err);
+    }
+  }
+
+  try {
+    await deps.storage.transaction(async (tx) => {
+      for (const { link } of ready) await tx.links.insert(link);
+    });
+    for (const { index, link } of ready) results[index] = { index, ok: true, link };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    for (const { index, link } of ready) {
+      try {
+        await deps.storage.transaction((tx) => tx.links.insert(link));
+        results[index] = { index, ok: true, link };
+      } catch (rowErr) {
+        results[index] = rowError(index, rowErr);
+      }
+    }
+  }
+  for (const { link } of ready) await deps.storage.invalidate({ kind: 'link', domain: link.domain, slug: link.slug });
+  return results;
+}

@@ -1,0 +1,27 @@
+import type { Repos } from '../ports.ts';
+import { newId } from '../shared/ids.ts';
+import { newLinkFromInput, pickRandomSlug, resolveLinkDomain } from './build-link.ts';
+import type { LinkDeps } from './link-deps.ts';
+import type { CreateLinkInput } from './link-input.ts';
+import { createLinkSchema, parseOrThrow } from './link-input.ts';
+import type { Link } from './link.ts';
+
+/** Validates and builds the link without writing it (bulk create reuses this). */
+export async function prepareLink(deps: LinkDeps, repos: Repos, workspaceId: string, body: unknown): Promise<Link> {
+  const input: CreateLinkInput = parseOrThrow(createLinkSchema, body);
+  const domain = await resolveLinkDomain(repos, workspaceId, deps.defaultHost, input.domain);
+  const now = deps.clock.now();
+  const slug = input.slug ?? (await pickRandomSlug(repos, domain));
+  return newLinkFromInput(input, { id: newId('link', now.getTime()), workspaceId, domain, slug, now: now.toISOString() });
+}
+
+export async function createLink(deps: LinkDeps, workspaceId: string, body: unknown): Promise<Link> {
+  const link = await deps.storage.transaction(async (tx) => {
+    const prepared = await prepareLink(deps, tx, workspaceId, body);
+    await tx.links.insert(prepared);
+    return prepared;
+  });
+  // A cached "unknown slug" answer for this (domain, slug) must go.
+  await deps.storage.invalidate({ kind: 'link', domain: link.domain, slug: link.slug });
+  return link;
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDnsResolver } from '../adapters/dns/create-dns-resolver.ts';
+import { createGeoLookup } from '../adapters/geo/create-geo-lookup.ts';
+import { createQrRenderer } from '../adapters/qr/create-qr-renderer.ts';
+import { createPostgresStorage } from '../adapters/storage/postgres/create-postgres-storage.ts';
+import { createSqliteStorage } from '../adapters/storage/sqlite/create-sqlite-storage.ts';
+import { createUserAgentParser } from '../adapters/ua/create-user-agent-parser.ts';
+import type { Config } from '../config/config.ts';
+import type { DnsResolver, Storage } from '../domain/ports.ts';
+import type { Clock } from '../domain/shared/clock.ts';
+import { systemClock } from '../domain/shared/clock.ts';
+import { ensureWorkspace } from '../domain/workspaces/ensure-workspace.ts';
+import { createMetrics } from '../http/metrics.ts';
+import type { HttpServer } from '../http/server.ts';
+import { createHttpServer } from '../http/server.ts';
+
+// The only place that wires adapters to the domain and the HTTP layer.
+
+export interface Linkhook {
+  config: Readonly<Config>;
+  storage: Storage;
+  http: HttpServer;
+  /** Starts listening; resolves to the address (http://host:port). */
+  listen(): Promise<string>;
+  /** Stops accepting requests, flushes pending clicks, closes storage. */
+  close(): Promise<void>;
+}
+
+export interface Overrides {
+  storage?: Storage;
+  dns?: DnsResolver;
+  clock?: Clock;
+}
+
+/** Storage from config: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
+export async function openStorage(config: Readonly<Config>): Promise<Storage> {
+  if (config.databaseUrl) return createPostgresStorage({ url: config.databaseUrl });
+  mkdirSync(config.dataDir, { recursive: true });
+  return createSqliteStorage({ file: join(config.dataDir, 'linkhook.db'), synchronous: config.sqliteSynchronous });
+}
+
+export async function createLinkhook(config: Readonly<Config>, overrides: Overrides = {}): Promise<Linkhook> {
+  const clock = overrides.clock ?? systemClock;
+  const storage = overrides.storage ?? (await openStorage(config));
+  await storage.migrate();
+  await ensureWorkspace(storage, clock);
+  const secret = config.secret ?? (await storage.instanceSecret());
+  const { registry, metrics } = createMetrics();
+  const http = await createHttpServer({
+    settings: {
+      baseUrl: config.baseUrl,
+      defaultHost: config.defaultHost,
+      customDomainScheme: config.customDomainScheme,
+      trustProxy: config.trustProxy,
+      testIpRanges: config.testIpRanges,
+      storeIp: config.storeIp,
+      secret,
+      cnameTarget: config.cnameTarget,
+      clickBatchMax: config.clickBatchMax,
+      linkCacheTtlMs: config.linkCacheTtlMs,
+      linkCacheSize: config.linkCacheSize,
+      logLevel: config.logLevel,
+    },
+    storage,
+    clock,
+    geo: await createGeoLookup(config.geoDbPath),
+    ua: createUserAgentParser(),
+    qr: createQrRenderer(),
+    dns: overrides.dns ?? createDnsResolver(),
+    metrics,
+    registry,
+  });
+
+  let closed = false;
+  return {
+    config,
+    storage,
+    http,
+    async listen() {
+      return http.app.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.app.close();
+      await http.drain();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Registry } from 'prom-client';
+import type { DnsResolver, GeoLookup, QrRenderer, Storage, UserAgentParser } from '../domain/ports.ts';
+import type { Clock } from '../domain/shared/clock.ts';
+import type { Metrics } from './metrics.ts';
+
+/** Settings the HTTP layer reads; a subset of Config so tests can build one by hand. */
+export interface HttpSettings {
+  baseUrl: string;
+  defaultHost: string;
+  customDomainScheme: 'http' | 'https';
+  trustProxy: boolean;
+  /** CIDR ranges whose visits are test traffic. */
+  testIpRanges: string[];
+  storeIp: boolean;
+  /** Secret the daily visitor-hash salt is derived from. */
+  secret: string;
+  cnameTarget: string | undefined;
+  clickBatchMax: number;
+  linkCacheTtlMs: number;
+  linkCacheSize: number;
+  logLevel: string;
+}
+
+/** Everything the HTTP server needs, wired by an entrypoint. */
+export interface HttpDeps {
+  settings: HttpSettings;
+  storage: Storage;
+  clock: Clock;
+  geo: GeoLookup;
+  ua: UserAgentParser;
+  qr: QrRenderer;
+  dns: DnsResolver;
+  metrics: Metrics;
+  registry: Registry;
+}
