@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { AppError } from '../domain/shared/errors.ts';
+import { importLinks } from './commands/import-links.ts';
+import { createKey } from './commands/keys.ts';
+import { serve } from './commands/serve.ts';
+import { openStorage } from './create-linkhook.ts';
+
+// `linkhook <command>`: every command reads the same environment (docs/config.md).
+
+const program = new Command('linkhook').description('Self-hostable link tracking: short links, QR codes, click capture.');
+
+program
+  .command('serve', { isDefault: true })
+  .description('start the server (what `npm start` runs); migrations run first')
+  .action(async () => serve(loadConfig()));
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const storage = await openStorage(loadConfig());
+    try {
+      await storage.migrate();
+      process.stdout.write(`Migrations applied (${storage.dialect}).\n`);
+    } finally {
+      await storage.close();
+    }
+  });
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create an API key; the key is printed alone on the last line')
+  .requiredOption('--name <name>', 'what the key is for')
+  .option('--workspace <workspace>', 'workspace handle (created if missing)', 'default')
+  .option('--scopes <scopes...>', 'links:read links:write analytics:read domains:read domains:write admin (default: all but admin)')
+  .action(async (o: { name: string; workspace: string; scopes?: string[] }) => createKey(loadConfig(), o));
+
+const links = program.command('links').description('manage links');
+links
+  .command('import')
+  .description('bulk-create links from a CSV file (our columns, Bitly and Dub exports)')
+  .argument('<file>', 'CSV file with a header row')
+  .option('--workspace <workspace>', 'workspace handle', 'default')
+  .option('--report <path>', 'where to write the per-row report (default: FILE.report.csv)')
+  .action(async (file: string, o: { workspace: string; report?: string }) => {
+    process.exitCode = await importLinks(loadConfig(), file, o);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else if (err instanceof AppError) process.stderr.write(`error: ${err.code}: ${err.message}\n`);
+  else process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
