@@ -1,0 +1,130 @@
+import type { ColumnType, Kysely } from 'kysely';
+
+// The table types both dialects share. Kysely compiles the same query code to
+// either dialect; only the DDL (in each dialect's migrations) differs.
+//
+// Conventions, chosen so one query works on both engines:
+// - Times are epoch milliseconds (INTEGER on SQLite, BIGINT on PostgreSQL).
+//   They sort and compare as numbers, and the PostgreSQL pool parses int8 to
+//   a JS number (epoch ms stay below 2^53 until the year 287,396).
+// - Booleans are 0/1 on SQLite (better-sqlite3 cannot bind a JS boolean) and
+//   BOOLEAN on PostgreSQL; SqlDialect.bool() encodes, Boolean() decodes.
+// - JSON is TEXT on SQLite and JSONB on PostgreSQL: we always write a JSON
+//   string; reading gives a string (SQLite) or a parsed value (pg), which
+//   parseJson() accepts both of.
+// - The default domain is '' in `domain_key`, never NULL: NULLs are distinct
+//   in a unique index, so UNIQUE(domain_key, slug) would not protect it.
+
+export type SqlBool = number | boolean;
+type Json = ColumnType<unknown, string, string>;
+
+export interface WorkspacesTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: Json;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface LinksTable {
+  id: string;
+  workspace_id: string;
+  domain_key: string;
+  slug: string;
+  url: string;
+  redirect_type: number;
+  title: string | null;
+  /** Denormalised copy of link_tags, so reading a link is one row (link_tags is for filtering). */
+  tags: Json;
+  campaign: string | null;
+  utm: Json;
+  priority: string;
+  owner: string | null;
+  expires_at: number | null;
+  expired_url: string | null;
+  scheduled_changes: Json;
+  is_test: SqlBool;
+  external_id: string | null;
+  metadata: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LinkTagsTable {
+  link_id: string;
+  workspace_id: string;
+  tag: string;
+}
+
+export interface ClicksTable {
+  id: string;
+  workspace_id: string;
+  link_id: string;
+  ts: number;
+  domain_key: string;
+  slug: string;
+  method: string;
+  referrer: string | null;
+  referrer_domain: string | null;
+  user_agent: string | null;
+  browser: string | null;
+  browser_version: string | null;
+  os: string | null;
+  device_type: string;
+  is_bot: SqlBool;
+  bot_reason: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  is_qr: SqlBool;
+  is_test: SqlBool;
+  visitor_hash: string;
+  ip: string | null;
+  utm: Json;
+}
+
+export interface DomainsTable {
+  id: string;
+  workspace_id: string;
+  hostname: string;
+  status: string;
+  verification_token: string;
+  fallback_url: string | null;
+  last_check_message: string | null;
+  last_checked_at: number | null;
+  verified_at: number | null;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface MigrationsTable {
+  name: string;
+  applied_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  links: LinksTable;
+  link_tags: LinkTagsTable;
+  clicks: ClicksTable;
+  domains: DomainsTable;
+  settings: SettingsTable;
+  migrations: MigrationsTable;
+}
+
+export type Db = Kysely<Database>;
