@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import maxmind from 'maxmind';
 import type { Reader } from 'maxmind';
 import type { GeoLookup } from '../../domain/ports.ts';
@@ -61,8 +62,11 @@ export function normalizeIp(raw: string): { ip: string; version: 4 | 6 } | null 
   const version = isIP(ip);
   if (version === 4) return { ip, version };
   if (version !== 6) return null;
-  const mapped = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (mapped?.[1] && isIP(mapped[1]) === 4) return { ip: mapped[1], version: 4 };
+  // Only addresses that can be mapped pay for the full parse.
+  if (/ffff:/i.test(ip)) {
+    const parsed = ipaddr.IPv6.parse(ip);
+    if (parsed.isIPv4MappedAddress()) return { ip: parsed.toIPv4Address().toString(), version: 4 };
+  }
   return { ip, version };
 }
 

@@ -10,9 +10,13 @@ import { PRIORITIES, REDIRECT_TYPES, RESERVED_SLUGS, SLUG_PATTERN } from './link
 // eslint-disable-next-line no-control-regex
 const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 const text = (max: number) => z.string().max(max).regex(NO_CONTROL, 'must not contain control characters');
-const url = z.string().superRefine((v, ctx) => {
+// Stores the normalised form (IDN host in punycode, trimmed), not the raw text:
+// the redirect writes it into a Location header as-is.
+const url = z.string().transform((v, ctx) => {
   const r = checkDestinationUrl('', v);
-  if (!r.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.problem.message });
+  if (r.ok) return r.url;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.problem.message });
+  return z.NEVER;
 });
 const isoDate = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-31T23:59:00Z' });
 

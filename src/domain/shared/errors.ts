@@ -4,6 +4,7 @@
 export const ERROR_CODES = {
   validation_failed: { status: 422, description: 'A field is missing or invalid. `details.fields` lists each field with its problem.' },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
+  bad_request: { status: 400, description: 'The HTTP request itself is malformed (e.g. a Content-Length that does not match the body).' },
   unsupported_media_type: { status: 415, description: 'The request body is not `application/json` (or `text/csv` where an endpoint accepts CSV).' },
   payload_too_large: { status: 413, description: 'The request body exceeds the size limit.' },
   unauthorized: { status: 401, description: 'No API key, or the key is unknown or revoked. Send `Authorization: Bearer lh_...`.' },
@@ -12,6 +13,7 @@ export const ERROR_CODES = {
   route_not_found: { status: 404, description: 'No API route matches this method and path.' },
   slug_taken: { status: 409, description: 'The slug is already used on that domain.' },
   domain_taken: { status: 409, description: 'The custom domain is already registered.' },
+  domain_in_use: { status: 409, description: 'The custom domain still has links; delete or move them before deleting the domain.' },
   domain_not_verified: { status: 422, description: 'Links can only be created on the default domain or on a custom domain of this workspace.' },
   idempotency_conflict: { status: 409, description: 'The same `Idempotency-Key` was used with a different request.' },
   rate_limited: { status: 429, description: 'Too many requests; retry after the number of seconds in `Retry-After`.' },

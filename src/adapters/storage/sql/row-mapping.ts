@@ -153,13 +153,17 @@ export function clickToRow(c: Click, d: SqlDialect): Insertable<ClicksTable> {
   };
 }
 
-/** Column order of clickToRow(), for writers that bind positional parameters. */
-export const CLICK_COLUMNS = Object.keys(
-  clickToRow(
-    { ts: new Date(0).toISOString(), utm: {}, isBot: false, isQr: false, isTest: false, domain: null } as Click,
-    { bool: (b: boolean) => b } as SqlDialect,
-  ),
-) as (keyof ClicksTable)[];
+/** Every clicks column, in the order positional writers bind them. */
+export const CLICK_COLUMNS = [
+  'id', 'workspace_id', 'link_id', 'ts', 'domain_key', 'slug', 'method', 'referrer', 'referrer_domain',
+  'user_agent', 'browser', 'browser_version', 'os', 'device_type', 'is_bot', 'bot_reason',
+  'country', 'region', 'city', 'is_qr', 'is_test', 'visitor_hash', 'ip', 'utm',
+] as const satisfies readonly (keyof ClicksTable)[];
+
+// Compile-time check that CLICK_COLUMNS names every column: adding a column to
+// ClicksTable without listing it here fails type-checking.
+type MissingClickColumn = Exclude<keyof ClicksTable, (typeof CLICK_COLUMNS)[number]>;
+const _allClickColumns: [MissingClickColumn] extends [never] ? true : MissingClickColumn = true;
 
 export function clickFromRow(r: Selectable<ClicksTable>): Click {
   return {
