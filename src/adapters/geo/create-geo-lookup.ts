@@ -2,10 +2,9 @@ import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import maxmind from 'maxmind';
-import type { Reader } from 'maxmind';
+import type { Reader, Response } from 'maxmind';
 import type { GeoLookup } from '../../domain/ports.ts';
 import { toGeo } from './to-geo.ts';
-import type { GeoRecord } from './to-geo.ts';
 
 // Offline geolocation on the redirect hot path. The default data is DB-IP
 // Lite city (CC BY 4.0, credited in NOTICE.md), shipped on npm as two MMDB
@@ -26,12 +25,12 @@ const RECORD_CACHE_SIZE = 20_000;
 
 const NONE = Object.freeze({ country: null, region: null, city: null });
 
-const readers = new Map<string, Promise<Reader<GeoRecord>>>();
+const readers = new Map<string, Promise<Reader<Response>>>();
 
-function openShared(file: string): Promise<Reader<GeoRecord>> {
+function openShared(file: string): Promise<Reader<Response>> {
   let reader = readers.get(file);
   if (!reader) {
-    reader = maxmind.open<GeoRecord>(file, { cache: { max: RECORD_CACHE_SIZE } });
+    reader = maxmind.open(file, { cache: { max: RECORD_CACHE_SIZE } });
     // A failed open must not poison the memo: the next call retries.
     reader.catch(() => readers.delete(file));
     readers.set(file, reader);
@@ -70,7 +69,7 @@ export function normalizeIp(raw: string): { ip: string; version: 4 | 6 } | null 
   return { ip, version };
 }
 
-function lookupWith(v4: Reader<GeoRecord>, v6: Reader<GeoRecord> | null): GeoLookup {
+function lookupWith(v4: Reader<Response>, v6: Reader<Response> | null): GeoLookup {
   return {
     lookup(raw) {
       const addr = normalizeIp(raw);

@@ -12,27 +12,11 @@
 //   { country: { iso_code: 'US', names: {...} }, subdivisions: [{ iso_code, names: { en } }],
 //     city: { names: { en: 'Mountain View' } }, registered_country: {...}, ... }
 
-export interface FlatCityRecord {
-  country_code?: string;
-  state1?: string;
-  state2?: string;
-  city?: string;
-}
+type Fields = Record<string, unknown>;
 
-interface Named {
-  iso_code?: string;
-  names?: Record<string, string | undefined>;
+function fields(value: unknown): Fields | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
 }
-
-export interface NestedCityRecord {
-  country?: Named;
-  /** Anycast or satellite ranges often carry only the registration country. */
-  registered_country?: Named;
-  subdivisions?: Named[];
-  city?: Named;
-}
-
-export type GeoRecord = FlatCityRecord | NestedCityRecord;
 
 export interface Geo {
   country: string | null;
@@ -53,13 +37,19 @@ function countryCode(value: unknown): string | null {
   return code && /^[A-Z]{2}$/.test(code) && code !== 'ZZ' ? code : null;
 }
 
-function englishName(named: Named | undefined): string | null {
-  return text(named?.names?.en);
+/** `names.en` of a nested MaxMind entity such as `city` or `subdivisions[0]`. */
+function englishName(entity: unknown): string | null {
+  return text(fields(fields(entity)?.names)?.en);
 }
 
-/** Maps a record of either shape (or no record) to country / region / city. */
-export function toGeo(record: GeoRecord | null | undefined): Geo {
-  if (!record || typeof record !== 'object') return { country: null, region: null, city: null };
+/**
+ * Maps a record of either shape (or no record) to country / region / city.
+ * Takes `unknown` because an operator-supplied file can hold anything; a
+ * shape we do not know yields nulls rather than an exception on a redirect.
+ */
+export function toGeo(value: unknown): Geo {
+  const record = fields(value);
+  if (!record) return { country: null, region: null, city: null };
   if ('country_code' in record || 'state1' in record) {
     return {
       country: countryCode(record.country_code),
@@ -67,9 +57,11 @@ export function toGeo(record: GeoRecord | null | undefined): Geo {
       city: text(record.city),
     };
   }
+  const subdivisions = record.subdivisions;
   return {
-    country: countryCode(record.country?.iso_code ?? record.registered_country?.iso_code),
-    region: englishName(record.subdivisions?.[0]),
+    // Anycast or satellite ranges sometimes carry only the registration country.
+    country: countryCode(fields(record.country)?.iso_code ?? fields(record.registered_country)?.iso_code),
+    region: englishName(Array.isArray(subdivisions) ? subdivisions[0] : undefined),
     city: englishName(record.city),
   };
 }

@@ -21,7 +21,7 @@ export function checkCustomHostname(raw: unknown, defaultHost: string): Hostname
   const fail = (message: string): HostnameCheck => ({ ok: false, problem: { field: 'hostname', message } });
   if (typeof raw !== 'string' || raw.trim() === '') return fail('must be a hostname such as go.example.com');
   const typed = raw.trim().replace(/\.$/, '');
-  if (typed.startsWith('[') || typed.includes(':') && /^[0-9a-f:.[\]]+$/i.test(typed)) return fail('must be a hostname, not an IP address');
+  if (typed.startsWith('[') || (typed.includes(':') && /^[0-9a-f:.[\]]+$/i.test(typed))) return fail('must be a hostname, not an IP address');
   if (/[/:@?#\\\s]/.test(typed)) return fail('must be a bare hostname such as go.example.com: no scheme, port, path or spaces');
   if (typed.length > MAX_HOSTNAME_LENGTH * 2) return fail(`must be at most ${MAX_HOSTNAME_LENGTH} characters`);
   let hostname: string;

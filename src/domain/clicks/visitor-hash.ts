@@ -1,0 +1,47 @@
+import { createHash, createHmac } from 'node:crypto';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Counts unique visitors without storing who they are: the hash of the
+ * client IP and user agent under a salt that changes every UTC day.
+ *
+ * - The salt is an HMAC of the instance secret and the date, so every process
+ *   sharing a database derives the same salt with no coordination, and nobody
+ *   without the secret can brute-force the 2^32 IPv4 space back from a hash.
+ * - A new salt every day means the same person is a different visitor on
+ *   different days: unique counts are per day, long-term tracking is not
+ *   possible (the trade Plausible and Fathom make).
+ * - Truncated to 128 bits (32 hex chars): collisions stay negligible (birthday
+ *   bound ~1.8e19 visitors) and the column is half the size of a full digest.
+ */
+export class VisitorHasher {
+  private day = Number.NaN;
+  private salt: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly secret: string) {
+    if (secret === '') throw new Error('VisitorHasher needs a non-empty secret');
+  }
+
+  /** The salt of the UTC day containing `now` (recomputed once per day, not per click). */
+  saltFor(now: Date): Buffer {
+    const day = Math.floor(now.getTime() / DAY_MS);
+    if (day !== this.day) {
+      const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      this.salt = createHmac('sha256', this.secret).update(`linkhook-visitor:${date}`).digest();
+      this.day = day;
+    }
+    return this.salt;
+  }
+
+  hash(ip: string, userAgent: string | null, now: Date): string {
+    // NUL separates the fields so ("1.2.3.4", "5x") and ("1.2.3.45", "x") differ.
+    return createHash('sha256')
+      .update(this.saltFor(now))
+      .update(ip)
+      .update('\0')
+      .update(userAgent ?? '')
+      .digest('hex')
+      .slice(0, 32);
+  }
+}
