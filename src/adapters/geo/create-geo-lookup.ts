@@ -30,7 +30,10 @@ const readers = new Map<string, Promise<Reader<Response>>>();
 function openShared(file: string): Promise<Reader<Response>> {
   let reader = readers.get(file);
   if (!reader) {
-    reader = maxmind.open(file, { cache: { max: RECORD_CACHE_SIZE } });
+    reader = maxmind.open(file, { cache: { max: RECORD_CACHE_SIZE } }).catch((err: unknown) => {
+      // Fail at start with the file named, not on the first redirect.
+      throw new Error(`cannot open geolocation database ${file} (an MMDB city file): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
     // A failed open must not poison the memo: the next call retries.
     reader.catch(() => readers.delete(file));
     readers.set(file, reader);

@@ -33,7 +33,7 @@ function text(value: unknown): string | null {
 /** ISO 3166-1 alpha-2 or null: the column is two letters, whatever the file says. */
 function countryCode(value: unknown): string | null {
   const code = text(value)?.toUpperCase() ?? null;
-  // 'ZZ' is DB-IP's "unknown"; 'EU'/'AP' are old MaxMind pseudo-countries.
+  // 'ZZ' is the user-assigned code some files use for "unknown".
   return code && /^[A-Z]{2}$/.test(code) && code !== 'ZZ' ? code : null;
 }
 

@@ -60,7 +60,7 @@ export function cnameMatches(found: string[], expected: DnsRecord): boolean {
 }
 
 export function describeFound(found: Lookup, type: string): string {
-  if (!found.ok) return `the ${type} lookup failed (${found.reason})`;
+  if (!found.ok) return `no answer, because the ${type} lookup failed (${found.reason})`;
   if (found.records.length === 0) return `no ${type} record`;
   const shown = found.records.slice(0, 5).map((r) => JSON.stringify(r));
   return `${type} ${found.records.length === 1 ? 'record' : 'records'} ${shown.join(', ')}${found.records.length > 5 ? ', ...' : ''}`;

@@ -11,7 +11,6 @@ export const MAX_URL_LENGTH = 2048;
 
 // C0 controls, DEL and C1 controls. CR/LF are the header-injection pair, but
 // none of these belong in a URL anybody typed.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; problem: FieldProblem };

@@ -7,7 +7,6 @@ import { PRIORITIES, REDIRECT_TYPES, RESERVED_SLUGS, SLUG_PATTERN } from './link
 // Input schemas for link writes. Field names are the API's (snake_case); the
 // use cases turn a parsed input into a Link.
 
-// eslint-disable-next-line no-control-regex
 const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 const text = (max: number) => z.string().max(max).regex(NO_CONTROL, 'must not contain control characters');
 // Stores the normalised form (IDN host in punycode, trimmed), not the raw text:
@@ -76,11 +75,10 @@ export const updateLinkSchema = z.object(linkFields).partial().strict();
 export type UpdateLinkInput = z.infer<typeof updateLinkSchema>;
 
 export function zodProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') {
-      return { field: i.keys.join(','), message: 'unknown field' };
-    }
-    return { field: i.path.join('.') || '(body)', message: i.message };
+  return error.issues.flatMap((i) => {
+    // One entry per unknown key, with its full path (utm.gclid, not gclid).
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: [...i.path, k].join('.'), message: 'unknown field' }));
+    return [{ field: i.path.join('.') || '(body)', message: i.message }];
   });
 }
 

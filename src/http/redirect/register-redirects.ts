@@ -1,7 +1,77 @@
-// PLACEHOLDER: owned by the redirect work (hot path, click capture, group commit).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ClickRecorder } from '../../domain/clicks/click-recorder.ts';
+import { TestIpRanges } from '../../domain/clicks/test-traffic.ts';
+import { VisitorHasher } from '../../domain/clicks/visitor-hash.ts';
 import type { HttpDeps } from '../http-deps.ts';
+import { PAGES } from './pages.ts';
+import { createRedirectHandler } from './redirect-handler.ts';
+import { RedirectLookup } from './redirect-lookup.ts';
+import { sendPage, sendRedirect } from './respond.ts';
 
-export async function registerRedirects(_app: FastifyInstance, _deps: HttpDeps): Promise<{ drain(): Promise<void> }> {
-  return { drain: async () => {} };
+/**
+ * The redirect routes: GET and HEAD on `/{slug}` (and `/`) for every Host.
+ * Fastify's router prefers static routes, so /api/..., /healthz and /metrics
+ * (registered by the API) are never shadowed by the parametric `/:slug`.
+ *
+ * Returns `drain()`: commits the clicks still queued; call it after the
+ * server stopped accepting requests and before storage closes.
+ */
+export async function registerRedirects(app: FastifyInstance, deps: HttpDeps): Promise<{ drain(): Promise<void> }> {
+  const { settings, storage, metrics } = deps;
+  const lookup = new RedirectLookup(storage, settings.defaultHost, settings.linkCacheSize, settings.linkCacheTtlMs);
+  const recorder = new ClickRecorder(storage.clicks, settings.clickBatchMax, {
+    committed(count, seconds) {
+      metrics.clicksRecorded.inc(count);
+      metrics.clickBatchSize.observe(count);
+      metrics.clickCommitSeconds.observe(seconds);
+    },
+    failed(count, error) {
+      app.log.error({ err: error, clicks: count }, 'click batch failed to commit; its redirects get 503');
+    },
+  });
+  const handler = createRedirectHandler({
+    lookup,
+    recorder,
+    clock: deps.clock,
+    metrics,
+    enricher: {
+      // The adapter memoises parses: real traffic repeats a few hundred user agents.
+      ua: deps.ua,
+      geo: deps.geo,
+      hasher: new VisitorHasher(settings.secret),
+      testIps: new TestIpRanges(settings.testIpRanges),
+      storeIp: settings.storeIp,
+    },
+  });
+
+  app.route<{ Params: { slug: string } }>({
+    method: ['GET', 'HEAD'],
+    url: '/:slug',
+    // HEAD is handled above (a HEAD is a non-human click), not by Fastify's
+    // automatic GET-mirroring route.
+    exposeHeadRoute: false,
+    handler,
+  });
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/',
+    exposeHeadRoute: false,
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      let domain;
+      try {
+        domain = lookup.peekHost(request.host);
+        if (domain === undefined) domain = await lookup.loadHost(request.host);
+      } catch {
+        return sendPage(reply, PAGES.unavailable);
+      }
+      // The bare root of a branded domain goes where its owner said unknown
+      // addresses go; the default domain shows a tiny landing page.
+      if (domain === null) return sendPage(reply, PAGES.landing);
+      if (domain.fallbackUrl !== null) return sendRedirect(reply, 302, domain.fallbackUrl);
+      return sendPage(reply, PAGES.notFound);
+    },
+  });
+
+  return { drain: () => recorder.drain() };
 }

@@ -22,8 +22,12 @@ export interface SqlDialect {
   readonly maxParams: number;
   /** True when err is the driver's unique-constraint error for this index. */
   isUniqueViolation(err: unknown, index: UniqueIndex): boolean;
-  /** Serialises migrate() across processes (advisory lock / BEGIN IMMEDIATE). Runs first in the migration transaction. */
-  lockMigrations(tx: Db): Promise<void>;
+  /**
+   * Runs first in the migration transaction: serialises migrate() across
+   * processes (PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE already
+   * does) and creates what the migrations table needs (the PostgreSQL schema).
+   */
+  beginMigrations(tx: Db): Promise<void>;
   readonly migrations: readonly Migration[];
   /**
    * The click writer for the redirect hot path, when the dialect has a faster

@@ -1,0 +1,120 @@
+// npm run bench:redirect — linkhook's redirect hot path (SQLite, click capture
+// on) against a bare node:http server answering 302 (the floor), in one run,
+// with the same client settings. Results and how to read them: BENCHMARKS.md.
+//
+// Env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (64), BENCH_WARMUP
+// (s, 2), BENCH_RUNS (1; alternates floor and linkhook, prints medians),
+// BENCH_CPU_PROF=dir (runs linkhook under node --cpu-prof, profile in dir).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import type { Result } from 'autocannon';
+import { openSqlite, seedLinks, spawnLinkhook } from '../test/redirect/spawn-linkhook.ts';
+
+const num = (name: string, dflt: number): number => {
+  const v = process.env[name];
+  return v === undefined || v === '' ? dflt : Number(v);
+};
+const DURATION = num('BENCH_DURATION', 10);
+const CONNECTIONS = num('BENCH_CONNECTIONS', 64);
+const WARMUP = num('BENCH_WARMUP', 2);
+const RUNS = num('BENCH_RUNS', 1);
+const CPU_PROF = process.env.BENCH_CPU_PROF;
+// A real browser's user agent, so every click goes through full parsing.
+const USER_AGENT = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  redirects: number;
+  errors: number;
+}
+
+async function load(url: string, duration: number): Promise<Figures> {
+  const r: Result = await autocannon({ url, connections: CONNECTIONS, duration, headers: { 'user-agent': USER_AGENT } });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, redirects: r['3xx'], errors: r.errors + r.timeouts + r['4xx'] + r['5xx'] };
+}
+
+async function startFloor(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./floor-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`floor server exited (${code})`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const fmt = (f: Figures): string => `${Math.round(f.rps).toString().padStart(7)} req/s   p50 ${f.p50.toFixed(1).padStart(5)} ms   p99 ${f.p99.toFixed(1).padStart(5)} ms   3xx ${f.redirects}   errors ${f.errors}`;
+
+async function metricValue(url: string, name: string, label: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name) && l.includes(label));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'linkhook-bench-'));
+  const floor = await startFloor();
+  await seedLinks(dataDir, [{ url: 'https://example.com/landing', slug: 'bench' }]);
+  const lh = await spawnLinkhook(dataDir, {}, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []);
+  const lhUrl = `${lh.url}/bench`;
+  console.log(`redirect bench: ${CONNECTIONS} connections, ${DURATION} s per run after ${WARMUP} s warm-up, ${RUNS} run(s), loopback`);
+  console.log(`floor:    ${floor.url}  (bare node:http, 302)`);
+  console.log(`linkhook: ${lhUrl}  (SQLite, click capture on)\n`);
+
+  let clientRedirects = 0;
+  const floors: Figures[] = [];
+  const lhs: Figures[] = [];
+  try {
+    if (WARMUP > 0) {
+      await load(floor.url, WARMUP);
+      clientRedirects += (await load(lhUrl, WARMUP)).redirects;
+    }
+    for (let run = 1; run <= RUNS; run++) {
+      const f = await load(floor.url, DURATION);
+      floors.push(f);
+      console.log(`run ${run} floor    ${fmt(f)}`);
+      const l = await load(lhUrl, DURATION);
+      lhs.push(l);
+      clientRedirects += l.redirects;
+      console.log(`run ${run} linkhook ${fmt(l)}   ratio ${(l.rps / f.rps).toFixed(2)}`);
+    }
+    const served = await metricValue(lh.url, 'linkhook_redirects_total', 'status="302"');
+    lh.child.kill('SIGTERM');
+    await lh.exited;
+    const storage = await openSqlite(dataDir);
+    const stored = await storage.clicks.countAll();
+    await storage.close();
+
+    const mf = { rps: median(floors.map((f) => f.rps)), p50: median(floors.map((f) => f.p50)), p99: median(floors.map((f) => f.p99)) };
+    const ml = { rps: median(lhs.map((f) => f.rps)), p50: median(lhs.map((f) => f.p50)), p99: median(lhs.map((f) => f.p99)) };
+    console.log(`\nmedian   floor    ${Math.round(mf.rps)} req/s  p50 ${mf.p50.toFixed(1)} ms  p99 ${mf.p99.toFixed(1)} ms`);
+    console.log(`median   linkhook ${Math.round(ml.rps)} req/s  p50 ${ml.p50.toFixed(1)} ms  p99 ${ml.p99.toFixed(1)} ms`);
+    const ratio = ml.rps / mf.rps;
+    console.log(`ratio    ${ratio.toFixed(2)} of the floor (target >= 0.50), linkhook p99 ${ml.p99.toFixed(1)} ms (target < 15 ms)`);
+    // The server counts a redirect when it writes it; the client may miss the
+    // last few answers when autocannon stops mid-request, never the reverse.
+    const ok = stored === served && clientRedirects <= stored;
+    console.log(`clicks   stored ${stored}, 302s written by linkhook ${served}, 3xx received by the client ${clientRedirects}: ${ok ? 'every redirect has its click' : 'MISMATCH'}`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    floor.stop();
+    if (lh.child.exitCode === null && lh.child.signalCode === null) lh.child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { InvalidationKey, Repos, Storage } from '../../../domain/ports.ts';
+import { createClickRepo } from './click-repo.ts';
+import type { Db } from './database.ts';
+import { createDomainRepo } from './domain-repo.ts';
+import { createLinkRepo } from './link-repo.ts';
+import type { RepoContext } from './repo-context.ts';
+import { runMigrations } from './run-migrations.ts';
+import type { SqlDialect } from './sql-dialect.ts';
+import { createApiKeyRepo, createWorkspaceRepo } from './workspace-repos.ts';
+
+export function createRepos(ctx: RepoContext): Repos {
+  return {
+    workspaces: createWorkspaceRepo(ctx),
+    apiKeys: createApiKeyRepo(ctx),
+    links: createLinkRepo(ctx),
+    clicks: createClickRepo(ctx),
+    domains: createDomainRepo(ctx),
+  };
+}
+
+const SECRET_KEY = 'instance_secret';
+
+/** The Storage port over any kysely database, given what differs per dialect. */
+export function createSqlStorage(db: Db, dialect: SqlDialect): Storage {
+  const listeners = new Set<(key: InvalidationKey) => void>();
+  let secret: Promise<string> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const deliver = (key: InvalidationKey): void => {
+    // A throwing listener must not starve the others of the news.
+    let failure: unknown;
+    for (const listener of listeners) {
+      try {
+        listener(key);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  };
+
+  const loadSecret = async (): Promise<string> => {
+    // Insert-if-absent, then read: when several processes start at once, the
+    // first insert wins and everyone (the losers included) reads the winner's.
+    await db
+      .insertInto('settings')
+      .values({ key: SECRET_KEY, value: randomBytes(32).toString('hex') })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const row = await db.selectFrom('settings').select('value').where('key', '=', SECRET_KEY).executeTakeFirstOrThrow();
+    return row.value;
+  };
+
+  return {
+    ...createRepos({ db, dialect, inTx: false }),
+    dialect: dialect.name,
+
+    async transaction(fn) {
+      return db.transaction().execute((tx) => fn(createRepos({ db: tx, dialect, inTx: true })));
+    },
+
+    migrate: () => runMigrations(db, dialect),
+
+    instanceSecret() {
+      secret ??= loadSecret().catch((err: unknown) => {
+        secret = undefined; // a failed first call (database down) may be retried
+        throw err;
+      });
+      return secret;
+    },
+
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+
+    onInvalidate(listener) {
+      if (listeners.size === 0) dialect.subscribe?.(deliver);
+      listeners.add(listener);
+    },
+
+    // Local listeners are called here, directly and exactly once; the dialect
+    // tells other processes, and ignores its own echo (see postgres-notifier.ts).
+    async invalidate(key) {
+      try {
+        deliver(key);
+      } finally {
+        await dialect.publish?.(key);
+      }
+    },
+
+    close() {
+      closing ??= (async () => {
+        listeners.clear();
+        await dialect.close?.();
+        await db.destroy();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import { runRedirectSuite } from './redirect-suite.ts';
+
+runRedirectSuite('postgres');
