@@ -37,7 +37,6 @@ export default tseslint.config(
     files: ['src/http/**/*.ts', 'src/worker/**/*.ts'],
     rules: layer('http and worker import domain, never adapters', ['**/adapters/**', '**/entrypoints/**']),
   },
-,
   {
     // Tests read JSON bodies loosely on purpose; the assertions are the type check.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
