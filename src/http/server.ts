@@ -1,5 +1,6 @@
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { handleFrameworkError } from './api/error-handler.ts';
 import { registerApi } from './api/register-api.ts';
 import type { HttpDeps } from './http-deps.ts';
 import { registerRedirects } from './redirect/register-redirects.ts';
@@ -20,8 +21,11 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     trustProxy: deps.settings.trustProxy,
     // 1 MiB fits a 1,000-link bulk request with room to spare.
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // A log line per redirect would cost more than the redirect; /metrics counts them.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Broken percent-encoding or an overlong path segment: our JSON error shape, not Fastify's.
+    frameworkErrors: handleFrameworkError,
   });
   await registerApi(app, deps);
   const redirects = await registerRedirects(app, deps);

@@ -34,7 +34,7 @@ describe('/healthz and /metrics', () => {
     assert.match(text, /^linkhook_process_cpu_seconds_total /m);
   });
 
-  it('/healthz answers 503 service_unavailable when the database is gone', async () => {
+  it('/healthz answers 503 and the API a 500 with a request id when the database is gone', async () => {
     const t2 = await startLinkhook();
     try {
       await t2.lh.storage.close();
@@ -42,6 +42,13 @@ describe('/healthz and /metrics', () => {
       assert.equal(res.status, 503);
       const body = (await res.json()) as { error: { code: string } };
       assert.equal(body.error.code, 'service_unavailable');
+      // The API itself, with its database gone: an unexpected failure is a
+      // logged 500 carrying the request id, in the same error shape.
+      const api = await t2.api('GET', '/api/v1/links');
+      assert.equal(api.status, 500);
+      assert.equal(api.body.error.code, 'internal_error');
+      assert.equal(typeof api.body.error.details.request_id, 'string');
+      assert.doesNotMatch(api.body.error.message, /sqlite|database|closed/i, 'no internals leak');
     } finally {
       // Closing storage a second time may throw; the temp files still go.
       await t2.close().catch(() => undefined);

@@ -250,4 +250,23 @@ export function runRedirectSuite(kind: StorageKind): void {
       assert.equal(local?.isTest, true, 'loopback is in LINKHOOK_TEST_IP_RANGES');
     });
   });
+
+  describe(`when clicks cannot be committed (${kind})`, () => {
+    let t: TestLinkhook;
+    before(async () => {
+      t = await startLinkhook({ storage: kind });
+    });
+    after(async () => t.close());
+
+    it('withholds the redirect and answers 503: no redirect is served without its click', async () => {
+      await t.api('POST', '/api/v1/links', { url: 'https://example.com/db', slug: 'db-down' });
+      assert.equal((await httpRequest(`${t.url}/db-down`)).status, 302); // now cached: no lookup needed
+      await t.lh.storage.close(); // the database goes away under the server
+      const r = await httpRequest(`${t.url}/db-down`);
+      assert.equal(r.status, 503);
+      assert.equal(r.headers.location, undefined);
+      assert.match(r.headers['cache-control'] ?? '', NO_STORE);
+      assert.match(r.body, /Temporarily unavailable/);
+    });
+  });
 }

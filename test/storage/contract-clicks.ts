@@ -5,7 +5,7 @@ import type { CurrentStorage } from './contract.ts';
 import { addWorkspace, makeClick, makeLink } from './fixtures.ts';
 
 export function clickContract(get: CurrentStorage): void {
-  it('round-trips every field of a click and counts them all', async () => {
+  void it('round-trips every field of a click and counts them all', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id, { domain: 'go.example.com' });
@@ -19,7 +19,7 @@ export function clickContract(get: CurrentStorage): void {
     assert.equal(await s.clicks.countAll(), 2);
   });
 
-  it('stores large batches (past every per-statement chunk) and pages them newest first', async () => {
+  void it('stores large batches (past every per-statement chunk) and pages them newest first', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id);
@@ -39,7 +39,7 @@ export function clickContract(get: CurrentStorage): void {
     assert.deepEqual(seen, clicks.map((c) => c.id).reverse());
   });
 
-  it('writes a batch all or nothing', async () => {
+  void it('writes a batch all or nothing', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id);
@@ -51,7 +51,7 @@ export function clickContract(get: CurrentStorage): void {
     assert.equal(await s.clicks.countAll(), 1);
   });
 
-  it('classifies stats: clicks are human non-test (QR included), scans their QR share, bots and test apart', async () => {
+  void it('classifies stats: clicks are human non-test (QR included), scans their QR share, bots and test apart', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id);
@@ -73,7 +73,7 @@ export function clickContract(get: CurrentStorage): void {
     assert.deepEqual(await s.clicks.statsByLink(ws.id, quiet.id), { clicks: 0, scans: 0, bots: 0, test: 0 });
   });
 
-  it('keeps workspaces apart', async () => {
+  void it('keeps workspaces apart', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const other = await addWorkspace(s);
@@ -85,7 +85,7 @@ export function clickContract(get: CurrentStorage): void {
     assert.equal((await s.clicks.statsByLink(ws.id, link.id)).clicks, 2);
   });
 
-  it('keeps clicks of a deleted link (the click log is append-only)', async () => {
+  void it('keeps clicks of a deleted link (the click log is append-only)', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id);
@@ -95,7 +95,7 @@ export function clickContract(get: CurrentStorage): void {
     assert.equal(await s.clicks.countAll(), 1);
   });
 
-  it('a click batch written while a transaction is open is not swept into its rollback', async () => {
+  void it('a click batch written while a transaction is open is not swept into its rollback', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id);

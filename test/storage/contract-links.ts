@@ -27,7 +27,7 @@ async function allPages(storage: Storage, ws: string, limit: number): Promise<st
 }
 
 export function linkContract(get: CurrentStorage): void {
-  it('round-trips every field of a link, by id and by (domain, slug)', async () => {
+  void it('round-trips every field of a link, by id and by (domain, slug)', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const full = makeFullLink(ws.id);
@@ -43,7 +43,7 @@ export function linkContract(get: CurrentStorage): void {
     assert.equal(await s.links.slugExists(null, 'nope'), false);
   });
 
-  it('refuses a taken (domain, slug) with AppError slug_taken, on insert and update', async () => {
+  void it('refuses a taken (domain, slug) with AppError slug_taken, on insert and update', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const other = await addWorkspace(s);
@@ -57,7 +57,7 @@ export function linkContract(get: CurrentStorage): void {
     assert.equal((await s.links.getById(ws.id, moving.id))?.slug, 'winter');
   });
 
-  it('update replaces the whole row and its tags', async () => {
+  void it('update replaces the whole row and its tags', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeFullLink(ws.id);
@@ -70,7 +70,7 @@ export function linkContract(get: CurrentStorage): void {
     assert.equal(await s.links.findBySlug('go.example.com', link.slug), undefined);
   });
 
-  it('delete removes the link and its tags, only in its own workspace', async () => {
+  void it('delete removes the link and its tags, only in its own workspace', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const other = await addWorkspace(s);
@@ -84,7 +84,7 @@ export function linkContract(get: CurrentStorage): void {
     await s.links.insert(makeLink(ws.id, { slug: link.slug })); // the slug is free again
   });
 
-  it('keeps workspaces apart', async () => {
+  void it('keeps workspaces apart', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const other = await addWorkspace(s);
@@ -98,7 +98,7 @@ export function linkContract(get: CurrentStorage): void {
     assert.equal(await s.workspaces.getBySlug('missing'), undefined);
   });
 
-  it('filters by tag, campaign, domain and search', async () => {
+  void it('filters by tag, campaign, domain and search', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const a = makeLink(ws.id, { slug: 'Alpha-Sale', tags: ['promo', 'q1'], campaign: 'spring' });
@@ -124,7 +124,7 @@ export function linkContract(get: CurrentStorage): void {
     assert.deepEqual(await slugs({ tag: 'none' }), []);
   });
 
-  it('pages newest first with opaque cursors; nextCursor is null on the last page', async () => {
+  void it('pages newest first with opaque cursors; nextCursor is null on the last page', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     for (const slug of ['l1', 'l2', 'l3', 'l4', 'l5']) await s.links.insert(makeLink(ws.id, { slug }));

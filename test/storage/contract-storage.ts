@@ -8,7 +8,7 @@ import type { CurrentStorage } from './contract.ts';
 import { addWorkspace, makeClick, makeDomain, makeLink, nextTime } from './fixtures.ts';
 
 export function storageLevelContract(get: CurrentStorage): void {
-  it('names its dialect, answers ping, and migrates idempotently (also concurrently)', async () => {
+  void it('names its dialect, answers ping, and migrates idempotently (also concurrently)', async () => {
     const s = get();
     assert.ok(s.dialect === 'sqlite' || s.dialect === 'postgres');
     await s.ping();
@@ -17,7 +17,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     await s.ping();
   });
 
-  it('commits everything a transaction wrote together, and returns its value', async () => {
+  void it('commits everything a transaction wrote together, and returns its value', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id, { tags: ['t'] });
@@ -34,7 +34,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.ok(await s.domains.getByHostname('tx.example.com'));
   });
 
-  it('rolls back everything when the function throws', async () => {
+  void it('rolls back everything when the function throws', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const link = makeLink(ws.id, { tags: ['t'] });
@@ -55,7 +55,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.equal(await s.domains.getByHostname('rollback.example.com'), undefined);
   });
 
-  it('rolls back a transaction that hit slug_taken, reporting the AppError', async () => {
+  void it('rolls back a transaction that hit slug_taken, reporting the AppError', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     await s.links.insert(makeLink(ws.id, { slug: 'taken' }));
@@ -70,7 +70,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.equal(await s.links.slugExists(null, 'fresh'), false);
   });
 
-  it('stores API keys by hash', async () => {
+  void it('stores API keys by hash', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const key: ApiKey = { id: newId('apiKey'), workspaceId: ws.id, name: 'ci', prefix: 'lh_abc', hash: 'f'.repeat(64), scopes: ['links:read', 'admin'], createdAt: nextTime(), revokedAt: null };
@@ -82,7 +82,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.deepEqual(await s.apiKeys.getByHash(revoked.hash), revoked);
   });
 
-  it('stores custom domains: unique hostnames (domain_taken), updates, workspace isolation', async () => {
+  void it('stores custom domains: unique hostnames (domain_taken), updates, workspace isolation', async () => {
     const s = get();
     const ws = await addWorkspace(s);
     const other = await addWorkspace(s);
@@ -109,7 +109,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.equal(await s.domains.getByHostname('go.example.com'), undefined);
   });
 
-  it('generates the instance secret once: 32 random bytes, stable, agreed by concurrent callers', async () => {
+  void it('generates the instance secret once: 32 random bytes, stable, agreed by concurrent callers', async () => {
     const s = get();
     const [a, b, c] = await Promise.all([s.instanceSecret(), s.instanceSecret(), s.instanceSecret()]);
     assert.match(a, /^[0-9a-f]{64}$/);
@@ -118,7 +118,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.equal(await s.instanceSecret(), a);
   });
 
-  it('calls every invalidation listener exactly once per invalidate', async () => {
+  void it('calls every invalidation listener exactly once per invalidate', async () => {
     const s = get();
     const first: InvalidationKey[] = [];
     const second: InvalidationKey[] = [];
@@ -137,7 +137,7 @@ export function storageLevelContract(get: CurrentStorage): void {
     assert.deepEqual(second, keys);
   });
 
-  it('closes idempotently', async () => {
+  void it('closes idempotently', async () => {
     const s = get();
     await Promise.all([s.close(), s.close()]);
     await s.close();

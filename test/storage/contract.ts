@@ -28,7 +28,7 @@ export function storageContract(open: OpenStorage): void {
     current = undefined;
   });
 
-  describe('links', () => linkContract(get));
-  describe('clicks', () => clickContract(get));
-  describe('storage', () => storageLevelContract(get));
+  void describe('links', () => linkContract(get));
+  void describe('clicks', () => clickContract(get));
+  void describe('storage', () => storageLevelContract(get));
 }

@@ -20,7 +20,7 @@ async function eventually(what: string, attempt: () => Promise<boolean>, timeout
   assert.fail(`timed out waiting for: ${what}`);
 }
 
-describe('PostgreSQL storage shared by several processes', () => {
+void describe('PostgreSQL storage shared by several processes', () => {
   let database: TestDatabase;
   let a: Storage;
   let b: Storage;
@@ -35,12 +35,12 @@ describe('PostgreSQL storage shared by several processes', () => {
     await database.cleanup();
   });
 
-  it('agree on one instance secret', async () => {
+  void it('agree on one instance secret', async () => {
     const secrets = await Promise.all([a.instanceSecret(), b.instanceSecret(), c.instanceSecret()]);
     assert.equal(new Set(secrets).size, 1);
   });
 
-  it('let exactly one of two racing inserts take a slug', async () => {
+  void it('let exactly one of two racing inserts take a slug', async () => {
     const ws = await addWorkspace(a);
     const results = await Promise.allSettled([a.links.insert(makeLink(ws.id, { slug: 'race' })), b.links.insert(makeLink(ws.id, { slug: 'race' }))]);
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
@@ -48,7 +48,7 @@ describe('PostgreSQL storage shared by several processes', () => {
     assert.ok(lost && lost.reason instanceof AppError && lost.reason.code === 'slug_taken');
   });
 
-  it('deliver invalidations to every other process, once in the sender, and survive a dropped listener connection', async () => {
+  void it('deliver invalidations to every other process, once in the sender, and survive a dropped listener connection', async () => {
     const atA: InvalidationKey[] = [];
     const atB: InvalidationKey[] = [];
     a.onInvalidate((k) => atA.push(k));

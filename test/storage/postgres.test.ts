@@ -2,4 +2,4 @@ import { describe } from 'node:test';
 import { openTestStorage } from '../helpers/test-storage.ts';
 import { storageContract } from './contract.ts';
 
-describe('PostgreSQL storage', () => storageContract(() => openTestStorage('postgres')));
+void describe('PostgreSQL storage', () => storageContract(() => openTestStorage('postgres')));

@@ -28,7 +28,7 @@ function runWriter(file: string): Promise<{ secret: string }> {
   });
 }
 
-describe('SQLite storage shared by several processes', () => {
+void describe('SQLite storage shared by several processes', () => {
   let database: TestDatabase;
   before(async () => {
     database = await createTestDatabase('sqlite');
@@ -37,7 +37,7 @@ describe('SQLite storage shared by several processes', () => {
     await database.cleanup();
   });
 
-  it('migrate at once, write concurrently without SQLITE_BUSY, lose nothing and agree on the secret', async () => {
+  void it('migrate at once, write concurrently without SQLITE_BUSY, lose nothing and agree on the secret', async () => {
     // The file does not exist yet: every process races to create and migrate it.
     const results = await Promise.all(Array.from({ length: PROCESSES }, () => runWriter(database.name)));
     const storage = await database.open();

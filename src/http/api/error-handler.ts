@@ -64,3 +64,13 @@ export async function routeNotFound(request: FastifyRequest, reply: FastifyReply
   const path = request.url.split('?')[0] ?? request.url;
   return sendError(reply, 'route_not_found', `No route ${request.method} ${path}`, { method: request.method, path });
 }
+
+/**
+ * For Fastify's `frameworkErrors` option: errors raised before routing (a
+ * malformed percent-encoding, a path parameter over maxParamLength), which
+ * no route's error handler sees. Without it they answer in Fastify's own shape.
+ */
+export function handleFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+  return sendError(reply, 'bad_request', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is malformed', { reason: err.code, path });
+}

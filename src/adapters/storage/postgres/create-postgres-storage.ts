@@ -4,6 +4,7 @@ import type { Storage } from '../../../domain/ports.ts';
 import { createSqlStorage } from '../sql/create-sql-storage.ts';
 import type { Database } from '../sql/database.ts';
 import { checkSchemaName, connectionConfig, postgresDialect } from './postgres-dialect.ts';
+import { createPostgresClickWriter } from './postgres-insert-clicks.ts';
 import { channelName, createPostgresNotifier } from './postgres-notifier.ts';
 
 export interface PostgresStorageOptions {
@@ -30,8 +31,10 @@ export async function createPostgresStorage(opts: PostgresStorageOptions): Promi
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const notifier = createPostgresNotifier(db, connectionConfig(opts.url, schema, 'linkhook-invalidation'), channelName(schema));
+  const dialect = postgresDialect(schema);
   return createSqlStorage(db, {
-    ...postgresDialect(schema),
+    ...dialect,
+    insertClicks: createPostgresClickWriter(db, dialect),
     publish: (key) => notifier.publish(key),
     subscribe: (deliver) => notifier.subscribe(deliver),
     close: () => notifier.close(),

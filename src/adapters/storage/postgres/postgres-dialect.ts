@@ -32,12 +32,11 @@ export function connectionConfig(url: string, schema: string | undefined, applic
   return config;
 }
 
-export function postgresDialect(schema: string | undefined): SqlDialect {
+/** Everything but the pieces that need the pool (create-postgres-storage.ts). */
+export function postgresDialect(schema: string | undefined): Omit<SqlDialect, 'insertClicks'> {
   return {
     name: 'postgres',
     bool: (value) => value,
-    // The wire protocol counts parameters in an int16: 65,535 per statement.
-    maxParams: 65535,
     isUniqueViolation(err, index: UniqueIndex) {
       // 23505 = unique_violation; `constraint` names the unique index.
       const e = err as { code?: unknown; constraint?: unknown } | null;

@@ -1,36 +1,9 @@
 import { sql } from 'kysely';
-import type { Click, LinkStats } from '../../../domain/clicks/click.ts';
+import type { LinkStats } from '../../../domain/clicks/click.ts';
 import type { ClickRepo } from '../../../domain/ports.ts';
-import type { Db } from './database.ts';
 import type { RepoContext } from './repo-context.ts';
-import { atomic, decodeCursor, fetchSize, toPage } from './repo-context.ts';
-import type { SqlDialect } from './sql-dialect.ts';
-import { CLICK_COLUMNS, clickFromRow, clickToRow } from './row-mapping.ts';
-
-/** Rows per INSERT that keep its bind parameters under the driver's limit: 2,730 on PostgreSQL (65,535 / 24). */
-export function clicksPerStatement(dialect: SqlDialect): number {
-  return Math.floor(dialect.maxParams / CLICK_COLUMNS.length);
-}
-
-/**
- * The portable click writer: multi-row INSERTs, chunked under the parameter
- * limit. A group commit of 512 clicks is one statement on PostgreSQL; when it
- * fits one statement and no transaction is open we skip BEGIN/COMMIT, since a
- * single statement is atomic on its own (two round trips saved per batch).
- */
-export async function insertClickRows(ctx: RepoContext, clicks: readonly Click[]): Promise<void> {
-  const per = clicksPerStatement(ctx.dialect);
-  const write = async (db: Db): Promise<void> => {
-    for (let i = 0; i < clicks.length; i += per) {
-      await db
-        .insertInto('clicks')
-        .values(clicks.slice(i, i + per).map((c) => clickToRow(c, ctx.dialect)))
-        .execute();
-    }
-  };
-  if (clicks.length <= per) await write(ctx.db);
-  else await atomic(ctx, write);
-}
+import { decodeCursor, fetchSize, toPage } from './repo-context.ts';
+import { clickFromRow } from './row-mapping.ts';
 
 export function createClickRepo(ctx: RepoContext): ClickRepo {
   const { db, dialect } = ctx;
@@ -39,8 +12,8 @@ export function createClickRepo(ctx: RepoContext): ClickRepo {
   return {
     async insertMany(clicks) {
       if (clicks.length === 0) return;
-      if (dialect.insertClicks) await dialect.insertClicks(clicks, ctx.inTx ? db : undefined);
-      else await insertClickRows(ctx, clicks);
+      // Each dialect has its own writer for this hot path (see sqlite-insert-clicks.ts, postgres-insert-clicks.ts).
+      await dialect.insertClicks(clicks, ctx.inTx ? db : undefined);
     },
 
     async listByLink(workspaceId, linkId, page) {

@@ -30,15 +30,16 @@ export function createSqlStorage(db: Db, dialect: SqlDialect): Storage {
 
   const deliver = (key: InvalidationKey): void => {
     // A throwing listener must not starve the others of the news.
-    let failure: unknown;
+    const failures: unknown[] = [];
     for (const listener of listeners) {
       try {
         listener(key);
       } catch (err) {
-        failure ??= err;
+        failures.push(err);
       }
     }
-    if (failure !== undefined) throw failure;
+    if (failures.length === 1 && failures[0] instanceof Error) throw failures[0];
+    if (failures.length > 0) throw new AggregateError(failures, 'invalidation listener failed');
   };
 
   const loadSecret = async (): Promise<string> => {

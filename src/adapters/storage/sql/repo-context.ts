@@ -15,7 +15,7 @@ export interface RepoContext {
  * Runs a multi-statement write atomically: in the caller's transaction when
  * there is one (kysely cannot nest them), else in a transaction of its own.
  */
-export async function atomic<T>(ctx: RepoContext, fn: (db: Db) => Promise<T>): Promise<T> {
+export async function atomic<T>(ctx: Pick<RepoContext, 'db' | 'inTx'>, fn: (db: Db) => Promise<T>): Promise<T> {
   return ctx.inTx ? fn(ctx.db) : ctx.db.transaction().execute(fn);
 }
 

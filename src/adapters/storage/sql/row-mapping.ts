@@ -74,7 +74,7 @@ export function apiKeyFromRow(r: Selectable<ApiKeysTable>): ApiKey {
   };
 }
 
-export function linkToRow(l: Link, d: SqlDialect): Insertable<LinksTable> {
+export function linkToRow(l: Link, d: Pick<SqlDialect, 'bool'>): Insertable<LinksTable> {
   return {
     id: l.id,
     workspace_id: l.workspaceId,
@@ -124,7 +124,7 @@ export function linkFromRow(r: Selectable<LinksTable>): Link {
   };
 }
 
-export function clickToRow(c: Click, d: SqlDialect): Insertable<ClicksTable> {
+export function clickToRow(c: Click, d: Pick<SqlDialect, 'bool'>): Insertable<ClicksTable> {
   return {
     id: c.id,
     workspace_id: c.workspaceId,

@@ -18,8 +18,6 @@ export type UniqueIndex = 'links_domain_slug' | 'domains_hostname';
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
   bool(value: boolean): SqlBool;
-  /** Bind parameters one statement may carry: 32,766 on SQLite >= 3.32, 65,535 on PostgreSQL. */
-  readonly maxParams: number;
   /** True when err is the driver's unique-constraint error for this index. */
   isUniqueViolation(err: unknown, index: UniqueIndex): boolean;
   /**
@@ -30,10 +28,11 @@ export interface SqlDialect {
   beginMigrations(tx: Db): Promise<void>;
   readonly migrations: readonly Migration[];
   /**
-   * The click writer for the redirect hot path, when the dialect has a faster
-   * one than the shared kysely insert. `tx` is set inside storage.transaction().
+   * The redirect hot path's click writer: all clicks or none, multi-row
+   * statements under the driver's parameter limit, bypassing kysely's
+   * per-statement compile. `tx` is set inside storage.transaction().
    */
-  insertClicks?(clicks: readonly Click[], tx: Db | undefined): Promise<void>;
+  insertClicks(clicks: readonly Click[], tx: Db | undefined): Promise<void>;
   /** Tells other processes (PostgreSQL NOTIFY); local listeners are called by the caller. */
   publish?(key: InvalidationKey): Promise<void>;
   /** Starts delivering other processes' invalidations to `deliver`. Called once, on the first listener. */

@@ -45,8 +45,8 @@ export function withStatementCache(db: Database.Database): SqliteDatabase {
       if (stmt) {
         cache.delete(sql); // re-insert: Map order is our LRU order
       } else {
-        stmt = db.prepare(sql) as unknown as SqliteStatement;
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        stmt = db.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       }
       cache.set(sql, stmt);
       return stmt;
@@ -86,12 +86,11 @@ const UNIQUE_COLUMNS: Record<UniqueIndex, string> = {
   domains_hostname: 'domains.hostname',
 };
 
-export function sqliteDialect(): SqlDialect {
+/** Everything but the click writer, which needs the open connection (create-sqlite-storage.ts). */
+export function sqliteDialect(): Omit<SqlDialect, 'insertClicks'> {
   return {
     name: 'sqlite',
     bool: (value) => (value ? 1 : 0),
-    // SQLITE_MAX_VARIABLE_NUMBER defaults to 32,766 since SQLite 3.32.
-    maxParams: 32766,
     isUniqueViolation(err, index) {
       // better-sqlite3: code SQLITE_CONSTRAINT_UNIQUE, message "UNIQUE constraint failed: links.domain_key, links.slug".
       if (!(err instanceof Error) || (err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') return false;

@@ -30,7 +30,7 @@ function insertSql(rows: number): string {
  * BEGIN to COMMIT. Inside storage.transaction() we already hold it; there
  * better-sqlite3 nests the write as a SAVEPOINT of the open transaction.
  */
-export function createSqliteClickWriter(raw: Database.Database, db: Db, dialect: SqlDialect): NonNullable<SqlDialect['insertClicks']> {
+export function createSqliteClickWriter(raw: Database.Database, db: Db, dialect: Pick<SqlDialect, 'bool'>): SqlDialect['insertClicks'] {
   // Prepared on first use: the clicks table exists only after migrate().
   let statements: { many: Database.Statement; one: Database.Statement } | undefined;
   let write: Database.Transaction<(rows: unknown[][]) => void> | undefined;
