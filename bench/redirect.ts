@@ -93,6 +93,9 @@ async function main(): Promise<void> {
       console.log(`run ${run} linkhook ${fmt(l)}   ratio ${(l.rps / f.rps).toFixed(2)}`);
     }
     const served = await metricValue(lh.url, 'linkhook_redirects_total', 'status="302"');
+    const batches = await metricValue(lh.url, 'linkhook_click_batch_size_count', '');
+    const commitSum = await metricValue(lh.url, 'linkhook_click_commit_seconds_sum', '');
+    const slowCommits = batches - (await metricValue(lh.url, 'linkhook_click_commit_seconds_bucket', 'le="0.01"'));
     lh.child.kill('SIGTERM');
     await lh.exited;
     const storage = await openSqlite(dataDir);
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
     // last few answers when autocannon stops mid-request, never the reverse.
     const ok = stored === served && clientRedirects <= stored;
     console.log(`clicks   stored ${stored}, 302s written by linkhook ${served}, 3xx received by the client ${clientRedirects}: ${ok ? 'every redirect has its click' : 'MISMATCH'}`);
+    console.log(`commits  ${batches} group commits, ${(served / batches).toFixed(1)} clicks and ${((commitSum / batches) * 1000).toFixed(2)} ms each on average, ${slowCommits} took over 10 ms`);
     if (!ok) process.exitCode = 1;
   } finally {
     floor.stop();
