@@ -1,0 +1,81 @@
+// The one normalised envelope every event travels in, on every destination.
+// Wire format: snake_case JSON. `data.link` and `data.click` have the same
+// shape in every event that carries them, so a receiver (or an endpoint
+// filter) reads the campaign, country or QR flag from one place whatever the
+// event type.
+
+export interface LinkPayload {
+  id: string;
+  short_url: string;
+  /** Destination with UTMs merged and schedule applied, as a visitor gets it now. */
+  destination_url: string;
+  /** Custom domain hostname, or null for the default domain. */
+  domain: string | null;
+  slug: string;
+  title: string | null;
+  campaign: string | null;
+  utm: Partial<Record<'source' | 'medium' | 'campaign' | 'term' | 'content', string>>;
+  tags: string[];
+  owner: string | null;
+  priority: 'low' | 'normal' | 'high' | 'critical';
+  is_test: boolean;
+  external_id: string | null;
+  metadata: Record<string, string>;
+}
+
+export interface ClickPayload {
+  id: string;
+  timestamp: string;
+  referrer: string | null;
+  referrer_domain: string | null;
+  device: string;
+  browser: string | null;
+  os: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  is_qr: boolean;
+  /** Which QR code was scanned; null for web clicks. Today one QR per link: `qr_<link id>`. */
+  qr_code_id: string | null;
+  is_bot: boolean;
+  is_test: boolean;
+}
+
+/** Who or what made a change: an API key, the CLI, the scheduler. */
+export interface ActorPayload {
+  type: 'api_key' | 'cli' | 'system';
+  id: string | null;
+  name: string | null;
+}
+
+export interface EventEnvelope<D extends Record<string, unknown> = Record<string, unknown>> {
+  /** `evt_...`: also the `webhook-id` of every delivery of this event, stable across retries. */
+  id: string;
+  type: string;
+  /** When the change happened (ISO 8601 UTC). */
+  timestamp: string;
+  workspace_id: string;
+  data: D & { link?: LinkPayload; click?: ClickPayload };
+}
+
+/** The alert part of alert.triggered / alert.resolved (and what alert-like destinations read). */
+export interface AlertPayload {
+  id: string;
+  /** Stable for one condition on one subject (rule + link): dedup key for PagerDuty, GitHub, Jira. */
+  fingerprint: string;
+  rule_id: string;
+  rule_name: string;
+  status: 'triggered' | 'resolved';
+  severity: 'info' | 'warning' | 'critical';
+  /** One readable sentence: what happened, on what, compared to what. */
+  summary: string;
+  metric: string | null;
+  value: number | null;
+  threshold: number | null;
+  window: string | null;
+  owner: { name: string; contact: string | null };
+  /** The runbook text or URL: what to do. */
+  action: string;
+  triggered_at: string;
+  resolved_at: string | null;
+}
