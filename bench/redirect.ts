@@ -6,7 +6,7 @@
 // (s, 2), BENCH_RUNS (1; alternates floor and linkhook, prints medians),
 // BENCH_CPU_PROF=dir (runs linkhook under node --cpu-prof, profile in dir).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -31,14 +31,31 @@ interface Figures {
   p99: number;
   redirects: number;
   errors: number;
+  /** Server CPU time per request (user + system), NaN where /proc is missing. */
+  cpuUs: number;
 }
 
-async function load(url: string, duration: number): Promise<Figures> {
+/**
+ * CPU seconds a process has used, from /proc (Linux). On a shared 2-core box
+ * req/s swings with whatever else runs; CPU per request barely does, so it is
+ * the steadier measure of what the hot path costs.
+ */
+function cpuMicros(pid: number | undefined): number {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return Number.NaN;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function load(url: string, duration: number, pid?: number): Promise<Figures> {
+  const before = cpuMicros(pid);
   const r: Result = await autocannon({ url, connections: CONNECTIONS, duration, headers: { 'user-agent': USER_AGENT } });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, redirects: r['3xx'], errors: r.errors + r.timeouts + r['4xx'] + r['5xx'] };
+  const cpuUs = (cpuMicros(pid) - before) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, redirects: r['3xx'], errors: r.errors + r.timeouts + r['4xx'] + r['5xx'], cpuUs };
 }
 
-async function startFloor(): Promise<{ url: string; stop(): void }> {
+async function startFloor(): Promise<{ url: string; pid: number | undefined; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./floor-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -49,7 +66,7 @@ async function startFloor(): Promise<{ url: string; stop(): void }> {
     });
     child.once('exit', (code) => reject(new Error(`floor server exited (${code})`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 const median = (xs: number[]): number => {
@@ -57,7 +74,8 @@ const median = (xs: number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
-const fmt = (f: Figures): string => `${Math.round(f.rps).toString().padStart(7)} req/s   p50 ${f.p50.toFixed(1).padStart(5)} ms   p99 ${f.p99.toFixed(1).padStart(5)} ms   3xx ${f.redirects}   errors ${f.errors}`;
+const fmt = (f: Figures): string =>
+  `${Math.round(f.rps).toString().padStart(7)} req/s   p50 ${f.p50.toFixed(1).padStart(5)} ms   p99 ${f.p99.toFixed(1).padStart(5)} ms   cpu ${f.cpuUs.toFixed(0).padStart(3)} µs/req   3xx ${f.redirects}   errors ${f.errors}`;
 
 async function metricValue(url: string, name: string, label: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -84,10 +102,10 @@ async function main(): Promise<void> {
       clientRedirects += (await load(lhUrl, WARMUP)).redirects;
     }
     for (let run = 1; run <= RUNS; run++) {
-      const f = await load(floor.url, DURATION);
+      const f = await load(floor.url, DURATION, floor.pid);
       floors.push(f);
       console.log(`run ${run} floor    ${fmt(f)}`);
-      const l = await load(lhUrl, DURATION);
+      const l = await load(lhUrl, DURATION, lh.child.pid);
       lhs.push(l);
       clientRedirects += l.redirects;
       console.log(`run ${run} linkhook ${fmt(l)}   ratio ${(l.rps / f.rps).toFixed(2)}`);
@@ -102,12 +120,15 @@ async function main(): Promise<void> {
     const stored = await storage.clicks.countAll();
     await storage.close();
 
-    const mf = { rps: median(floors.map((f) => f.rps)), p50: median(floors.map((f) => f.p50)), p99: median(floors.map((f) => f.p99)) };
-    const ml = { rps: median(lhs.map((f) => f.rps)), p50: median(lhs.map((f) => f.p50)), p99: median(lhs.map((f) => f.p99)) };
-    console.log(`\nmedian   floor    ${Math.round(mf.rps)} req/s  p50 ${mf.p50.toFixed(1)} ms  p99 ${mf.p99.toFixed(1)} ms`);
-    console.log(`median   linkhook ${Math.round(ml.rps)} req/s  p50 ${ml.p50.toFixed(1)} ms  p99 ${ml.p99.toFixed(1)} ms`);
+    const medians = (fs: Figures[]) => ({ rps: median(fs.map((f) => f.rps)), p50: median(fs.map((f) => f.p50)), p99: median(fs.map((f) => f.p99)), cpuUs: median(fs.map((f) => f.cpuUs)) });
+    const mf = medians(floors);
+    const ml = medians(lhs);
+    const line = (m: typeof mf): string => `${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms  cpu ${m.cpuUs.toFixed(0)} µs/req`;
+    console.log(`\nmedian   floor    ${line(mf)}`);
+    console.log(`median   linkhook ${line(ml)}`);
     const ratio = ml.rps / mf.rps;
-    console.log(`ratio    ${ratio.toFixed(2)} of the floor (target >= 0.50), linkhook p99 ${ml.p99.toFixed(1)} ms (target < 15 ms)`);
+    console.log(`ratio    ${ratio.toFixed(2)} of the floor's req/s (target >= 0.50), linkhook p99 ${ml.p99.toFixed(1)} ms (target < 15 ms)`);
+    console.log(`         ${(mf.cpuUs / ml.cpuUs).toFixed(2)} of the floor's requests per CPU-second (floor cpu/req ÷ linkhook cpu/req)`);
     // The server counts a redirect when it writes it; the client may miss the
     // last few answers when autocannon stops mid-request, never the reverse.
     const ok = stored === served && clientRedirects <= stored;

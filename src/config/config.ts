@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 // Every setting linkhook reads, in one schema with defaults, parsed once at
@@ -30,6 +31,11 @@ const envSchema = z.object({
   LINKHOOK_CLICK_BATCH_MAX: z.coerce.number().int().min(1).max(10000).default(512),
   LINKHOOK_LINK_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60000),
   LINKHOOK_LINK_CACHE_SIZE: z.coerce.number().int().min(0).default(50000),
+  LINKHOOK_OUTBOUND_ALLOW: cidrList
+    .refine((l) => l.every((c) => ipaddr.isValidCIDR(c) || ipaddr.isValid(c)), 'must be comma-separated CIDR ranges, e.g. 127.0.0.0/8,::1/128')
+    .default(''),
+  LINKHOOK_OUTBOUND_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  LINKHOOK_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
 });
 
 export interface Config {
@@ -52,6 +58,10 @@ export interface Config {
   clickBatchMax: number;
   linkCacheTtlMs: number;
   linkCacheSize: number;
+  /** CIDR ranges outbound requests may reach even though they are private/loopback/link-local. */
+  outboundAllow: string[];
+  outboundConnectTimeoutMs: number;
+  outboundTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,5 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     clickBatchMax: e.LINKHOOK_CLICK_BATCH_MAX,
     linkCacheTtlMs: e.LINKHOOK_LINK_CACHE_TTL_MS,
     linkCacheSize: e.LINKHOOK_LINK_CACHE_SIZE,
+    outboundAllow: e.LINKHOOK_OUTBOUND_ALLOW,
+    outboundConnectTimeoutMs: e.LINKHOOK_OUTBOUND_CONNECT_TIMEOUT_MS,
+    outboundTimeoutMs: e.LINKHOOK_OUTBOUND_TIMEOUT_MS,
   });
 }

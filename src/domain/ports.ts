@@ -1,6 +1,7 @@
 // The ports the domain needs from the outside world. Adapters implement them;
 // entrypoints wire them. Nothing here knows about SQL, HTTP or the process.
 import type { Click, LinkStats } from './clicks/click.ts';
+import type { DeliveryRepo, DestinationStateRepo, EndpointRepo, EventRepo, IdempotencyRepo } from './delivery/ports.ts';
 import type { CustomDomain } from './domains/custom-domain.ts';
 import type { Link } from './links/link.ts';
 import type { ApiKey, Workspace } from './workspaces/workspace.ts';
@@ -76,6 +77,12 @@ export interface Repos {
   links: LinkRepo;
   clicks: ClickRepo;
   domains: DomainRepo;
+  // Events and delivery (src/domain/delivery/ports.ts).
+  events: EventRepo;
+  endpoints: EndpointRepo;
+  deliveries: DeliveryRepo;
+  destinationState: DestinationStateRepo;
+  idempotency: IdempotencyRepo;
 }
 
 export interface Storage extends Repos {

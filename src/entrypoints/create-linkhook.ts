@@ -1,12 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHttpDestination } from '../adapters/destinations/http/create-http-destination.ts';
+import { createPagerDutyDestination } from '../adapters/destinations/pagerduty/create-pagerduty-destination.ts';
+import { createSlackDestination } from '../adapters/destinations/slack/create-slack-destination.ts';
+import { createTeamsDestination } from '../adapters/destinations/teams/create-teams-destination.ts';
 import { createDnsResolver } from '../adapters/dns/create-dns-resolver.ts';
 import { createGeoLookup } from '../adapters/geo/create-geo-lookup.ts';
+import { createHttpClient } from '../adapters/outbound/create-http-client.ts';
+import { createOutboundGuard } from '../adapters/outbound/create-outbound-guard.ts';
 import { createQrRenderer } from '../adapters/qr/create-qr-renderer.ts';
 import { createPostgresStorage } from '../adapters/storage/postgres/create-postgres-storage.ts';
 import { createSqliteStorage } from '../adapters/storage/sqlite/create-sqlite-storage.ts';
 import { createUserAgentParser } from '../adapters/ua/create-user-agent-parser.ts';
 import type { Config } from '../config/config.ts';
+import { MAX_LOGGED_BODY_BYTES } from '../domain/delivery/destination.ts';
+import type { Destination } from '../domain/delivery/destination.ts';
+import type { EndpointKind } from '../domain/delivery/endpoint.ts';
 import type { DnsResolver, Storage } from '../domain/ports.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import { systemClock } from '../domain/shared/clock.ts';
@@ -47,6 +56,17 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
   await ensureWorkspace(storage, clock);
   const secret = config.secret ?? (await storage.instanceSecret());
   const { registry, metrics } = createMetrics();
+  // Outbound: one SSRF guard and one keep-alive client for every destination.
+  // (Interim wiring of the HTTP-based kinds; email, warehouse and the worker
+  // are wired with the delivery engine.)
+  const guard = createOutboundGuard(config.outboundAllow);
+  const outbound = createHttpClient({ guard, connectTimeoutMs: config.outboundConnectTimeoutMs, totalTimeoutMs: config.outboundTimeoutMs, maxBodyBytes: MAX_LOGGED_BODY_BYTES });
+  const destinations = new Map<EndpointKind, Destination>([
+    ['http', createHttpDestination(outbound)],
+    ['slack', createSlackDestination(outbound)],
+    ['teams', createTeamsDestination(outbound)],
+    ['pagerduty', createPagerDutyDestination(outbound)],
+  ]);
   const http = await createHttpServer({
     settings: {
       baseUrl: config.baseUrl,
@@ -70,6 +90,8 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     dns: overrides.dns ?? createDnsResolver(),
     metrics,
     registry,
+    destinations,
+    checkOutboundUrl: (url) => guard.check(url),
   });
 
   let closed = false;
@@ -85,6 +107,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
       closed = true;
       await http.app.close();
       await http.drain();
+      outbound.close();
       await storage.close();
     },
   };

@@ -1,6 +1,10 @@
 import type { Registry } from 'prom-client';
+import type { Destination } from '../domain/delivery/destination.ts';
+import type { DeliverySignal } from '../domain/delivery/delivery-signal.ts';
+import type { EndpointKind } from '../domain/delivery/endpoint.ts';
 import type { DnsResolver, GeoLookup, QrRenderer, Storage, UserAgentParser } from '../domain/ports.ts';
 import type { Clock } from '../domain/shared/clock.ts';
+import type { FieldProblem } from '../domain/shared/errors.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Settings the HTTP layer reads; a subset of Config so tests can build one by hand. */
@@ -32,4 +36,10 @@ export interface HttpDeps {
   dns: DnsResolver;
   metrics: Metrics;
   registry: Registry;
+  /** One adapter per endpoint kind: validates endpoint settings, sends test events. */
+  destinations: ReadonlyMap<EndpointKind, Destination>;
+  /** The SSRF guard's verdict on an endpoint URL: null when allowed (see DeliveryDeps). */
+  checkOutboundUrl(url: string): Promise<FieldProblem | null>;
+  /** Wakes the in-process delivery dispatcher after events commit; absent when none runs here. */
+  deliverySignal?: DeliverySignal;
 }

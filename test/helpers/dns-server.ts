@@ -21,6 +21,10 @@ export interface DnsRecords {
   txt?: Record<string, string[]>;
   /** name -> target */
   cname?: Record<string, string>;
+  /** name -> IPv4 addresses (for the outbound guard's tests: names that resolve to private ranges). */
+  a?: Record<string, string[]>;
+  /** name -> IPv6 addresses */
+  aaaa?: Record<string, string[]>;
 }
 
 export interface DnsServer {
@@ -40,10 +44,20 @@ function key(name: string): string {
   return name.replace(/\.$/, '').toLowerCase();
 }
 
-function index(records: DnsRecords): { txt: Map<string, string[]>; cname: Map<string, string> } {
+interface Zone {
+  txt: Map<string, string[]>;
+  cname: Map<string, string>;
+  a: Map<string, string[]>;
+  aaaa: Map<string, string[]>;
+}
+
+function index(records: DnsRecords): Zone {
+  const byName = (r: Record<string, string[]> | undefined): Map<string, string[]> => new Map(Object.entries(r ?? {}).map(([name, values]) => [key(name), values]));
   return {
-    txt: new Map(Object.entries(records.txt ?? {}).map(([name, values]) => [key(name), values])),
+    txt: byName(records.txt),
     cname: new Map(Object.entries(records.cname ?? {}).map(([name, target]) => [key(name), key(target)])),
+    a: byName(records.a),
+    aaaa: byName(records.aaaa),
   };
 }
 
@@ -59,7 +73,7 @@ export async function startDnsServer(records: DnsRecords): Promise<DnsServer> {
   const socket = createSocket('udp4');
 
   function known(name: string): boolean {
-    return zone.txt.has(name) || zone.cname.has(name);
+    return zone.txt.has(name) || zone.cname.has(name) || zone.a.has(name) || zone.aaaa.has(name);
   }
 
   function answer(question: Question): { rcode: number; answers: Answer[] } {
@@ -80,6 +94,8 @@ export async function startDnsServer(records: DnsRecords): Promise<DnsServer> {
       if (question.type === 'TXT') {
         for (const value of zone.txt.get(name) ?? []) answers.push({ type: 'TXT', name, ttl: TTL, data: chunks(value) });
       }
+      if (question.type === 'A') for (const ip of zone.a.get(name) ?? []) answers.push({ type: 'A', name, ttl: TTL, data: ip });
+      if (question.type === 'AAAA') for (const ip of zone.aaaa.get(name) ?? []) answers.push({ type: 'AAAA', name, ttl: TTL, data: ip });
       break;
     }
     return { rcode: 0, answers };

@@ -30,7 +30,7 @@ export async function seedLinks(dataDir: string, bodies: Record<string, unknown>
   try {
     const ws = await ensureWorkspace(storage, systemClock);
     const links: Link[] = [];
-    for (const body of bodies) links.push(await createLink({ storage, clock: systemClock, defaultHost: 'localhost' }, ws.id, body));
+    for (const body of bodies) links.push(await createLink({ storage, clock: systemClock, defaultHost: 'localhost', baseUrl: 'http://localhost', customDomainScheme: 'https' }, ws.id, body));
     return links;
   } finally {
     await storage.close();

@@ -1,6 +1,10 @@
+import { emitEvent, emitEvents } from '../events/emit-event.ts';
+import type { ActorPayload } from '../events/envelope.ts';
+import { linkCreatedEvent } from '../events/link-events.ts';
 import { AppError, validationError } from '../shared/errors.ts';
 import { prepareLink } from './create-link.ts';
 import type { LinkDeps } from './link-deps.ts';
+import { eventContext } from './link-deps.ts';
 import type { Link } from './link.ts';
 
 export const MAX_BULK_LINKS = 1000;
@@ -22,8 +26,11 @@ function rowError(index: number, err: unknown): BulkRowResult {
  * If that transaction loses a slug race with a concurrent writer, it rolls
  * back whole and we fall back to one transaction per row, so the rows that
  * can be written still are.
+ *
+ * Each created link gets its link.created event in the transaction that
+ * writes it: one emitEvents call (one multi-row insert) on the fast path.
  */
-export async function bulkCreateLinks(deps: LinkDeps, workspaceId: string, rows: unknown): Promise<BulkRowResult[]> {
+export async function bulkCreateLinks(deps: LinkDeps, workspaceId: string, rows: unknown, actor?: ActorPayload): Promise<BulkRowResult[]> {
   if (!Array.isArray(rows)) throw validationError([{ field: 'links', message: 'must be an array of link objects' }]);
   if (rows.length === 0) throw validationError([{ field: 'links', message: 'must not be empty' }]);
   if (rows.length > MAX_BULK_LINKS) throw validationError([{ field: 'links', message: `at most ${MAX_BULK_LINKS} links per request` }]);
@@ -43,22 +50,28 @@ export async function bulkCreateLinks(deps: LinkDeps, workspaceId: string, rows:
     }
   }
 
+  const createdEvent = (link: Link) => linkCreatedEvent(link, eventContext(deps, new Date(link.createdAt), actor));
   try {
     await deps.storage.transaction(async (tx) => {
       for (const { link } of ready) await tx.links.insert(link);
+      await emitEvents(tx, ready.map(({ link }) => createdEvent(link)));
     });
     for (const { index, link } of ready) results[index] = { index, ok: true, link };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     for (const { index, link } of ready) {
       try {
-        await deps.storage.transaction((tx) => tx.links.insert(link));
+        await deps.storage.transaction(async (tx) => {
+          await tx.links.insert(link);
+          await emitEvent(tx, createdEvent(link));
+        });
         results[index] = { index, ok: true, link };
       } catch (rowErr) {
         results[index] = rowError(index, rowErr);
       }
     }
   }
+  if (ready.length > 0) deps.signal?.notify();
   for (const { link } of ready) await deps.storage.invalidate({ kind: 'link', domain: link.domain, slug: link.slug });
   return results;
 }

@@ -1,7 +1,11 @@
+import type { ActorPayload } from '../events/envelope.ts';
+import { emitEvent } from '../events/emit-event.ts';
+import { linkCreatedEvent } from '../events/link-events.ts';
 import type { Repos } from '../ports.ts';
 import { newId } from '../shared/ids.ts';
 import { newLinkFromInput, pickRandomSlug, resolveLinkDomain } from './build-link.ts';
 import type { LinkDeps } from './link-deps.ts';
+import { eventContext } from './link-deps.ts';
 import type { CreateLinkInput } from './link-input.ts';
 import { createLinkSchema, parseOrThrow } from './link-input.ts';
 import type { Link } from './link.ts';
@@ -15,12 +19,15 @@ export async function prepareLink(deps: LinkDeps, repos: Repos, workspaceId: str
   return newLinkFromInput(input, { id: newId('link', now.getTime()), workspaceId, domain, slug, now: now.toISOString() });
 }
 
-export async function createLink(deps: LinkDeps, workspaceId: string, body: unknown): Promise<Link> {
+/** Creates the link and its link.created event in one transaction (outbox). */
+export async function createLink(deps: LinkDeps, workspaceId: string, body: unknown, actor?: ActorPayload): Promise<Link> {
   const link = await deps.storage.transaction(async (tx) => {
     const prepared = await prepareLink(deps, tx, workspaceId, body);
     await tx.links.insert(prepared);
+    await emitEvent(tx, linkCreatedEvent(prepared, eventContext(deps, new Date(prepared.createdAt), actor)));
     return prepared;
   });
+  deps.signal?.notify();
   // A cached "unknown slug" answer for this (domain, slug) must go.
   await deps.storage.invalidate({ kind: 'link', domain: link.domain, slug: link.slug });
   return link;

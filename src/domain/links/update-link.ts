@@ -1,6 +1,10 @@
+import { emitEvents } from '../events/emit-event.ts';
+import type { ActorPayload } from '../events/envelope.ts';
+import { linkUpdateEvents } from '../events/link-events.ts';
 import { notFound } from '../shared/errors.ts';
 import { applyUpdate, resolveLinkDomain } from './build-link.ts';
 import type { LinkDeps } from './link-deps.ts';
+import { eventContext } from './link-deps.ts';
 import { parseOrThrow, updateLinkSchema } from './link-input.ts';
 import type { Link } from './link.ts';
 
@@ -9,7 +13,11 @@ export interface LinkUpdate {
   after: Link;
 }
 
-export async function updateLink(deps: LinkDeps, workspaceId: string, id: string, body: unknown): Promise<LinkUpdate> {
+/**
+ * Applies a PATCH; link.updated (and link.destination_changed when the
+ * destination moved) commit in the same transaction as the change.
+ */
+export async function updateLink(deps: LinkDeps, workspaceId: string, id: string, body: unknown, actor?: ActorPayload): Promise<LinkUpdate> {
   const input = parseOrThrow(updateLinkSchema, body);
   const result = await deps.storage.transaction(async (tx) => {
     const before = await tx.links.getById(workspaceId, id);
@@ -17,8 +25,10 @@ export async function updateLink(deps: LinkDeps, workspaceId: string, id: string
     const domain = input.domain === undefined ? before.domain : await resolveLinkDomain(tx, workspaceId, deps.defaultHost, input.domain);
     const after = applyUpdate(before, input, domain, deps.clock.now().toISOString());
     await tx.links.update(after);
+    await emitEvents(tx, linkUpdateEvents(before, after, eventContext(deps, new Date(after.updatedAt), actor)));
     return { before, after };
   });
+  deps.signal?.notify();
   // Both the old and the new (domain, slug) must leave every redirect cache.
   await deps.storage.invalidate({ kind: 'link', domain: result.before.domain, slug: result.before.slug });
   await deps.storage.invalidate({ kind: 'link', domain: result.after.domain, slug: result.after.slug });

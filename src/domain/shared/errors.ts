@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   domain_taken: { status: 409, description: 'The custom domain is already registered.' },
   domain_in_use: { status: 409, description: 'The custom domain still has links; delete or move them before deleting the domain.' },
   domain_not_verified: { status: 422, description: 'Links can only be created on the default domain or on a custom domain of this workspace.' },
+  destination_blocked: {
+    status: 422,
+    description: "The endpoint's URL resolves to a private, loopback, link-local, multicast or cloud metadata address that `LINKHOOK_OUTBOUND_ALLOW` does not allow.",
+  },
   idempotency_conflict: { status: 409, description: 'The same `Idempotency-Key` was used with a different request.' },
   rate_limited: { status: 429, description: 'Too many requests; retry after the number of seconds in `Retry-After`.' },
   internal_error: { status: 500, description: 'An unexpected error on our side. It is logged with the request id in `details.request_id`.' },

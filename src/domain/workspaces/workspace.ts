@@ -8,11 +8,22 @@ export interface Workspace {
 
 export const DEFAULT_WORKSPACE_SLUG = 'default';
 
-export const SCOPES = ['links:read', 'links:write', 'analytics:read', 'domains:read', 'domains:write', 'admin'] as const;
+export const SCOPES = [
+  'links:read',
+  'links:write',
+  'analytics:read',
+  'domains:read',
+  'domains:write',
+  'endpoints:read',
+  'endpoints:write',
+  'deliveries:read',
+  'deliveries:write',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Everything but admin: what `keys create` grants when no scope is named. */
-export const DEFAULT_SCOPES: Scope[] = ['links:read', 'links:write', 'analytics:read', 'domains:read', 'domains:write'];
+export const DEFAULT_SCOPES: Scope[] = SCOPES.filter((s) => s !== 'admin');
 
 export interface ApiKey {
   id: string;

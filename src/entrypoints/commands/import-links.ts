@@ -1,9 +1,14 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse';
 import type { Config } from '../../config/config.ts';
+import { emitEvent } from '../../domain/events/emit-event.ts';
+import { CLI_ACTOR } from '../../domain/events/event-payloads.ts';
+import { newEvent } from '../../domain/events/new-event.ts';
 import { bulkCreateLinks } from '../../domain/links/bulk-create-links.ts';
+import type { LinkDeps } from '../../domain/links/link-deps.ts';
 import { mapColumns, rowToLinkBody } from '../../domain/links/import-row.ts';
 import { shortUrl } from '../../domain/links/short-url.ts';
 import { systemClock } from '../../domain/shared/clock.ts';
@@ -63,11 +68,12 @@ export async function importLinks(config: Readonly<Config>, file: string, opts: 
   try {
     await storage.migrate();
     const ws = await ensureWorkspace(storage, systemClock, opts.workspace);
-    const deps = { storage, clock: systemClock, defaultHost: config.defaultHost };
+    const startedAt = systemClock.now();
+    const deps: LinkDeps = { storage, clock: systemClock, defaultHost: config.defaultHost, baseUrl: config.baseUrl, customDomainScheme: config.customDomainScheme };
     bar.start(records.length, 0, { created: 0, failed: 0 });
     for (let start = 0; start < records.length; start += CHUNK) {
       const bodies = records.slice(start, start + CHUNK).map((r) => rowToLinkBody(r, columns));
-      const results = await bulkCreateLinks(deps, ws.id, bodies);
+      const results = await bulkCreateLinks(deps, ws.id, bodies, CLI_ACTOR);
       for (const r of results) {
         // Row numbers as a spreadsheet shows them: the header is row 1.
         const row = start + r.index + 2;
@@ -82,6 +88,11 @@ export async function importLinks(config: Readonly<Config>, file: string, opts: 
       bar.update(Math.min(start + CHUNK, records.length), { created, failed: failures.length });
     }
     bar.stop();
+    // The summary is its own event (each created link already has its
+    // link.created): a chunked import is many transactions, not one change.
+    const finishedAt = systemClock.now();
+    const summary = { source: 'cli' as const, file: basename(file), rows: records.length, created, failed: failures.length, started_at: startedAt.toISOString(), finished_at: finishedAt.toISOString() };
+    await storage.transaction((tx) => emitEvent(tx, newEvent('import.completed', ws.id, { import: summary, actor: CLI_ACTOR }, finishedAt)));
   } finally {
     report.end();
     await once(report, 'close');

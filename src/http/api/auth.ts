@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { ActorPayload } from '../../domain/events/envelope.ts';
 import type { Storage } from '../../domain/ports.ts';
 import { AppError } from '../../domain/shared/errors.ts';
 import { API_KEY_PREFIX, hashApiKey } from '../../domain/workspaces/create-api-key.ts';
@@ -48,9 +49,20 @@ export function requireScope(storage: Storage, scope: Scope): onRequestAsyncHook
   };
 }
 
+/** The API key of the authenticated caller; only valid behind requireScope. */
+export function callerOf(request: FastifyRequest): ApiKey {
+  const key = callers.get(request);
+  if (!key) throw new Error('callerOf() called on a route without requireScope');
+  return key;
+}
+
 /** The workspace of the authenticated caller; only valid behind requireScope. */
 export function workspaceOf(request: FastifyRequest): string {
-  const key = callers.get(request);
-  if (!key) throw new Error('workspaceOf() called on a route without requireScope');
-  return key.workspaceId;
+  return callerOf(request).workspaceId;
+}
+
+/** Who made a change through the API, as events record it: the key's id and name, never the key. */
+export function actorOf(request: FastifyRequest): ActorPayload {
+  const key = callerOf(request);
+  return { type: 'api_key', id: key.id, name: key.name };
 }

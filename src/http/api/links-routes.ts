@@ -7,12 +7,20 @@ import type { LinkDeps } from '../../domain/links/link-deps.ts';
 import { updateLink } from '../../domain/links/update-link.ts';
 import { validationError } from '../../domain/shared/errors.ts';
 import type { HttpDeps } from '../http-deps.ts';
-import { requireScope, workspaceOf } from './auth.ts';
+import { actorOf, requireScope, workspaceOf } from './auth.ts';
 import { linkJson } from './link-view.ts';
 import { idParam, parseListLinksQuery } from './query.ts';
 
 export function linkDepsOf(deps: HttpDeps): LinkDeps {
-  return { storage: deps.storage, clock: deps.clock, defaultHost: deps.settings.defaultHost };
+  const linkDeps: LinkDeps = {
+    storage: deps.storage,
+    clock: deps.clock,
+    defaultHost: deps.settings.defaultHost,
+    baseUrl: deps.settings.baseUrl,
+    customDomainScheme: deps.settings.customDomainScheme,
+  };
+  if (deps.deliverySignal) linkDeps.signal = deps.deliverySignal;
+  return linkDeps;
 }
 
 /** Link CRUD, list and bulk create. Handlers parse, call one use case, respond. */
@@ -23,7 +31,7 @@ export async function linksRoutes(app: FastifyInstance, deps: HttpDeps): Promise
   const view = (link: Parameters<typeof linkJson>[0]) => linkJson(link, deps.settings, deps.clock.now());
 
   app.post('/links', write, async (request, reply) => {
-    const link = await createLink(linkDeps, workspaceOf(request), request.body);
+    const link = await createLink(linkDeps, workspaceOf(request), request.body, actorOf(request));
     return reply.code(201).header('location', `/api/v1/links/${link.id}`).send(view(link));
   });
 
@@ -36,13 +44,13 @@ export async function linksRoutes(app: FastifyInstance, deps: HttpDeps): Promise
   app.get('/links/:id', read, async (request) => view(await getLink(linkDeps, workspaceOf(request), idParam(request.params))));
 
   app.patch('/links/:id', write, async (request) => {
-    const { after } = await updateLink(linkDeps, workspaceOf(request), idParam(request.params), request.body);
+    const { after } = await updateLink(linkDeps, workspaceOf(request), idParam(request.params), request.body, actorOf(request));
     return view(after);
   });
 
   // 204 with no body: the caller named the link, there is nothing new to tell.
   app.delete('/links/:id', write, async (request, reply) => {
-    await deleteLink(linkDeps, workspaceOf(request), idParam(request.params));
+    await deleteLink(linkDeps, workspaceOf(request), idParam(request.params), actorOf(request));
     return reply.code(204).send();
   });
 
@@ -55,7 +63,7 @@ export async function linksRoutes(app: FastifyInstance, deps: HttpDeps): Promise
     }
     const unknown = Object.keys(body).filter((k) => k !== 'links');
     if (unknown.length > 0) throw validationError(unknown.map((field) => ({ field, message: 'unknown field' })));
-    const rows = await bulkCreateLinks(linkDeps, workspaceOf(request), (body as { links?: unknown }).links);
+    const rows = await bulkCreateLinks(linkDeps, workspaceOf(request), (body as { links?: unknown }).links, actorOf(request));
     const results = rows.map((r) => (r.ok ? { index: r.index, ok: true, link: view(r.link) } : r));
     const created = rows.filter((r) => r.ok).length;
     return { created, failed: rows.length - created, results };

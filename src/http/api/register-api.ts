@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { domainsRoutes } from './domains-routes.ts';
+import { deliveriesRoutes } from './deliveries-routes.ts';
+import { endpointsRoutes } from './endpoints-routes.ts';
 import { createErrorHandler, routeNotFound } from './error-handler.ts';
+import { registerIdempotency } from './idempotency.ts';
 import { linksRoutes } from './links-routes.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { qrRoutes } from './qr-routes.ts';
@@ -44,10 +47,14 @@ export async function registerApi(app: FastifyInstance, deps: HttpDeps): Promise
     api.addHook('onResponse', countRequests(deps));
     await api.register(
       async (v1) => {
+        // Before the routes: its hooks cover every write registered below.
+        registerIdempotency(v1, deps);
         await linksRoutes(v1, deps);
         await qrRoutes(v1, deps);
         await analyticsRoutes(v1, deps);
         await domainsRoutes(v1, deps);
+        await endpointsRoutes(v1, deps);
+        await deliveriesRoutes(v1, deps);
       },
       { prefix: '/v1' },
     );

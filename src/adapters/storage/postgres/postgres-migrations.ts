@@ -123,4 +123,103 @@ export const postgresMigrations: readonly Migration[] = [
         )`,
       ]),
   },
+  {
+    // Events (the outbox), endpoints and the delivery queue with its attempt log.
+    name: '0002_events_delivery',
+    up: (tx) =>
+      run(tx, [
+        `create table events (
+          id ${ID} primary key,
+          workspace_id ${ID} not null references workspaces(id),
+          type text not null,
+          ts bigint not null,
+          payload json not null
+        )`,
+        `create index events_workspace on events(workspace_id, id)`,
+        `create index events_workspace_type on events(workspace_id, type, id)`,
+        `create table endpoints (
+          id ${ID} primary key,
+          workspace_id ${ID} not null references workspaces(id),
+          kind text not null,
+          name text,
+          url text,
+          settings json not null,
+          events json not null,
+          filter json not null,
+          class text not null,
+          owner text,
+          rate_limit_per_second double precision,
+          enabled boolean not null,
+          disabled_reason text,
+          disabled_at bigint,
+          failing_since bigint,
+          next_probe_at bigint,
+          secrets json not null,
+          created_at bigint not null,
+          updated_at bigint not null
+        )`,
+        `create index endpoints_workspace on endpoints(workspace_id, id)`,
+        // The prober's scan: only endpoints disabled for failing.
+        `create index endpoints_probe on endpoints(next_probe_at) where disabled_reason = 'failing'`,
+        `create table endpoint_slots (
+          endpoint_id ${ID} primary key references endpoints(id) on delete cascade,
+          next_at bigint not null
+        )`,
+        `create table deliveries (
+          id ${ID} primary key,
+          event_id ${ID} not null references events(id),
+          endpoint_id ${ID} not null references endpoints(id) on delete cascade,
+          workspace_id ${ID} not null,
+          event_type text not null,
+          status text not null,
+          attempts integer not null,
+          retry_base integer not null,
+          next_attempt_at bigint,
+          lease_owner text,
+          lease_expires_at bigint,
+          rate_slot_at bigint,
+          last_status integer,
+          last_error text,
+          last_error_class text,
+          created_at bigint not null,
+          updated_at bigint not null,
+          completed_at bigint
+        )`,
+        `create unique index deliveries_event_endpoint on deliveries(event_id, endpoint_id)`,
+        // The claim: due rows in due order. Partial, so finished rows (the
+        // vast majority after a while) cost the queue nothing.
+        `create index deliveries_due on deliveries(next_attempt_at) where status in ('pending', 'retrying', 'delivering')`,
+        `create index deliveries_workspace on deliveries(workspace_id, id)`,
+        `create index deliveries_endpoint on deliveries(endpoint_id, status, created_at)`,
+        `create index deliveries_lease_owner on deliveries(lease_owner) where lease_owner is not null`,
+        `create table delivery_attempts (
+          delivery_id ${ID} not null references deliveries(id) on delete cascade,
+          n integer not null,
+          at bigint not null,
+          request json,
+          response json,
+          duration_ms integer not null,
+          error_class text,
+          error text,
+          primary key (delivery_id, n)
+        )`,
+        `create table destination_state (
+          endpoint_id ${ID} not null references endpoints(id) on delete cascade,
+          key text not null,
+          value text not null,
+          primary key (endpoint_id, key)
+        )`,
+        `create table idempotency_keys (
+          workspace_id ${ID} not null,
+          key text not null,
+          fingerprint text not null,
+          response_status integer not null,
+          response_body text not null,
+          created_at bigint not null,
+          expires_at bigint not null,
+          primary key (workspace_id, key)
+        )`,
+        `create index idempotency_keys_expiry on idempotency_keys(expires_at)`,
+      ]),
+  },
 ];

@@ -3,7 +3,11 @@ import { sql } from 'kysely';
 import type { InvalidationKey, Repos, Storage } from '../../../domain/ports.ts';
 import { createClickRepo } from './click-repo.ts';
 import type { Db } from './database.ts';
+import { createDeliveryRepo } from './delivery-repo.ts';
 import { createDomainRepo } from './domain-repo.ts';
+import { createEndpointRepo } from './endpoint-repo.ts';
+import { createEventRepo } from './event-repo.ts';
+import { createDestinationStateRepo, createIdempotencyRepo } from './idempotency-repo.ts';
 import { createLinkRepo } from './link-repo.ts';
 import type { RepoContext } from './repo-context.ts';
 import { runMigrations } from './run-migrations.ts';
@@ -17,6 +21,11 @@ export function createRepos(ctx: RepoContext): Repos {
     links: createLinkRepo(ctx),
     clicks: createClickRepo(ctx),
     domains: createDomainRepo(ctx),
+    events: createEventRepo(ctx),
+    endpoints: createEndpointRepo(ctx),
+    deliveries: createDeliveryRepo(ctx),
+    destinationState: createDestinationStateRepo(ctx),
+    idempotency: createIdempotencyRepo(ctx),
   };
 }
 

@@ -111,6 +111,92 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface EventsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  ts: number;
+  /** The whole envelope as emitted (JSON on PostgreSQL, not JSONB: key order survives, so the body reads as written). */
+  payload: Json;
+}
+
+export interface EndpointsTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string | null;
+  url: string | null;
+  settings: Json;
+  events: Json;
+  filter: Json;
+  class: string;
+  owner: string | null;
+  rate_limit_per_second: number | null;
+  enabled: SqlBool;
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  failing_since: number | null;
+  /** When the prober next tries a disabled-for-failing endpoint. */
+  next_probe_at: number | null;
+  secrets: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EndpointSlotsTable {
+  endpoint_id: string;
+  /** Epoch ms at which the next rate-limit slot starts. */
+  next_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  workspace_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  retry_base: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  rate_slot_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_error_class: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface DeliveryAttemptsTable {
+  delivery_id: string;
+  n: number;
+  at: number;
+  request: ColumnType<unknown, string | null, string | null>;
+  response: ColumnType<unknown, string | null, string | null>;
+  duration_ms: number;
+  error_class: string | null;
+  error: string | null;
+}
+
+export interface DestinationStateTable {
+  endpoint_id: string;
+  key: string;
+  value: string;
+}
+
+export interface IdempotencyKeysTable {
+  workspace_id: string;
+  key: string;
+  fingerprint: string;
+  response_status: number;
+  response_body: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: number;
@@ -125,6 +211,13 @@ export interface Database {
   domains: DomainsTable;
   settings: SettingsTable;
   migrations: MigrationsTable;
+  events: EventsTable;
+  endpoints: EndpointsTable;
+  endpoint_slots: EndpointSlotsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  destination_state: DestinationStateTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type Db = Kysely<Database>;

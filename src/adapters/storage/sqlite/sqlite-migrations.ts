@@ -116,4 +116,103 @@ export const sqliteMigrations: readonly Migration[] = [
         ) strict`,
       ]),
   },
+  {
+    // Events (the outbox), endpoints and the delivery queue with its attempt log.
+    name: '0002_events_delivery',
+    up: (tx) =>
+      run(tx, [
+        `create table events (
+          id text primary key,
+          workspace_id text not null references workspaces(id),
+          type text not null,
+          ts integer not null,
+          payload text not null
+        ) strict`,
+        `create index events_workspace on events(workspace_id, id)`,
+        `create index events_workspace_type on events(workspace_id, type, id)`,
+        `create table endpoints (
+          id text primary key,
+          workspace_id text not null references workspaces(id),
+          kind text not null,
+          name text,
+          url text,
+          settings text not null,
+          events text not null,
+          filter text not null,
+          class text not null,
+          owner text,
+          rate_limit_per_second real,
+          enabled integer not null,
+          disabled_reason text,
+          disabled_at integer,
+          failing_since integer,
+          next_probe_at integer,
+          secrets text not null,
+          created_at integer not null,
+          updated_at integer not null
+        ) strict`,
+        `create index endpoints_workspace on endpoints(workspace_id, id)`,
+        // The prober's scan: only endpoints disabled for failing.
+        `create index endpoints_probe on endpoints(next_probe_at) where disabled_reason = 'failing'`,
+        `create table endpoint_slots (
+          endpoint_id text primary key references endpoints(id) on delete cascade,
+          next_at integer not null
+        ) strict`,
+        `create table deliveries (
+          id text primary key,
+          event_id text not null references events(id),
+          endpoint_id text not null references endpoints(id) on delete cascade,
+          workspace_id text not null,
+          event_type text not null,
+          status text not null,
+          attempts integer not null,
+          retry_base integer not null,
+          next_attempt_at integer,
+          lease_owner text,
+          lease_expires_at integer,
+          rate_slot_at integer,
+          last_status integer,
+          last_error text,
+          last_error_class text,
+          created_at integer not null,
+          updated_at integer not null,
+          completed_at integer
+        ) strict`,
+        `create unique index deliveries_event_endpoint on deliveries(event_id, endpoint_id)`,
+        // The claim: due rows in due order. Partial, so finished rows (the
+        // vast majority after a while) cost the queue nothing.
+        `create index deliveries_due on deliveries(next_attempt_at) where status in ('pending', 'retrying', 'delivering')`,
+        `create index deliveries_workspace on deliveries(workspace_id, id)`,
+        `create index deliveries_endpoint on deliveries(endpoint_id, status, created_at)`,
+        `create index deliveries_lease_owner on deliveries(lease_owner) where lease_owner is not null`,
+        `create table delivery_attempts (
+          delivery_id text not null references deliveries(id) on delete cascade,
+          n integer not null,
+          at integer not null,
+          request text,
+          response text,
+          duration_ms integer not null,
+          error_class text,
+          error text,
+          primary key (delivery_id, n)
+        ) strict`,
+        `create table destination_state (
+          endpoint_id text not null references endpoints(id) on delete cascade,
+          key text not null,
+          value text not null,
+          primary key (endpoint_id, key)
+        ) strict`,
+        `create table idempotency_keys (
+          workspace_id text not null,
+          key text not null,
+          fingerprint text not null,
+          response_status integer not null,
+          response_body text not null,
+          created_at integer not null,
+          expires_at integer not null,
+          primary key (workspace_id, key)
+        ) strict`,
+        `create index idempotency_keys_expiry on idempotency_keys(expires_at)`,
+      ]),
+  },
 ];

@@ -1,0 +1,8 @@
+import { describe } from 'node:test';
+import { engineSuite } from './engine-suite.ts';
+import { recoverySuite } from './recovery-suite.ts';
+
+void describe('delivery engine on SQLite', () => {
+  engineSuite('sqlite');
+  recoverySuite('sqlite');
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createSlackDestination } from '../../src/adapters/destinations/slack/create-slack-destination.ts';
+import { renderSlackMessage } from '../../src/adapters/destinations/slack/render-slack-message.ts';
+import { EVENT_CATALOGUE, EVENT_TYPES } from '../../src/domain/events/catalogue.ts';
+import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
+import type { HttpReceiver } from '../helpers/http-receiver.ts';
+import { answer, startReceiver } from '../helpers/http-receiver.ts';
+import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
+import { loopbackHttp } from './loopback-http.ts';
+
+// Slack incoming-webhook messages, checked at a loopback receiver standing in
+// for hooks.slack.com, and Slack's error answers mapped as Slack documents them.
+
+const sample = (type: keyof typeof EVENT_CATALOGUE): EventEnvelope => EVENT_CATALOGUE[type].sample;
+
+describe('slack destination', () => {
+  let receiver: HttpReceiver;
+  const http = loopbackHttp();
+  const slack = createSlackDestination(http);
+  const endpoint = () => makeEndpoint('slack', {}, `${receiver.url}/services/T000/B000/XXXXSECRET`);
+
+  before(async () => {
+    receiver = await startReceiver(answer(200, 'ok'));
+  });
+  after(async () => {
+    http.close();
+    await receiver.close();
+  });
+
+  it('posts an alert as Block Kit: header, summary with fields, buttons, context, fallback text', async () => {
+    const event = sample('alert.triggered');
+    const result = await slack.send(makeCtx(event, endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const got = receiver.requests.at(-1);
+    assert.equal(got?.path, '/services/T000/B000/XXXXSECRET');
+    assert.match(String(got?.headers['content-type']), /^application\/json/);
+    const msg = JSON.parse(got?.body ?? '{}');
+    assert.match(msg.text, /^Alert: Click spike on campaign links on go\.acme\.example\/spring — go\.acme\.example\/spring got 1,240 clicks/);
+    assert.deepEqual(msg.blocks.map((b: { type: string }) => b.type), ['header', 'section', 'actions', 'context']);
+    assert.equal(msg.blocks[0].text.type, 'plain_text');
+    assert.equal(msg.blocks[0].text.text, 'Alert: Click spike on campaign links on go.acme.example/spring');
+    assert.match(msg.blocks[1].text.text, /^:large_yellow_circle: go\.acme\.example\/spring got 1,240 clicks/);
+    const fields = msg.blocks[1].fields.map((f: { text: string }) => f.text);
+    assert.ok(fields.includes('*Link*\n<https://go.acme.example/spring|go.acme.example/spring>'), fields.join(' | '));
+    assert.ok(fields.includes('*Figures*\nclicks: 1240, threshold 600, over 15m'));
+    assert.ok(fields.includes('*Owner*\nAna Lopez (ana@acme.example)'));
+    assert.ok(fields.some((f: string) => f.startsWith('*Action*\nCheck the campaign')));
+    assert.ok(fields.includes('*Severity*\nwarning'));
+    const buttons = msg.blocks[2].elements.map((e: { url: string }) => e.url);
+    assert.deepEqual(buttons, ['https://go.acme.example/spring', event.data.link?.destination_url, 'https://wiki.acme.example/runbooks/click-spike']);
+    assert.match(msg.blocks[3].elements[0].text, /`alert\.triggered` · evt_/);
+  });
+
+  it('shows country and device for clicks, and escapes Slack control characters', () => {
+    const click = sample('link.clicked');
+    const fields = renderSlackMessage(click).blocks[1];
+    assert.equal(fields?.type, 'section');
+    const texts = (fields as { fields: { text: string }[] }).fields.map((f) => f.text);
+    assert.ok(texts.includes('*Country*\nBerlin, Berlin, DE'), texts.join(' | '));
+    assert.ok(texts.includes('*Device*\nmobile · Mobile Safari · iOS'));
+    const sneaky = { ...click, data: { ...click.data, link: { ...click.data.link!, owner: '<!channel> & friends' } } } as EventEnvelope;
+    const owner = JSON.stringify(renderSlackMessage(sneaky));
+    assert.ok(owner.includes('&lt;!channel&gt; &amp; friends'));
+    assert.ok(!owner.includes('<!channel>'));
+  });
+
+  it('renders every catalogue event within Slack limits', () => {
+    for (const type of EVENT_TYPES) {
+      const msg = renderSlackMessage(EVENT_CATALOGUE[type].sample);
+      assert.ok(msg.text.length > 0 && msg.text.length <= 3000, type);
+      assert.ok(msg.blocks.length <= 50, type);
+      for (const b of msg.blocks) {
+        if (b.type === 'header') assert.ok(b.text.text.length > 0 && b.text.text.length <= 150, type);
+        if (b.type === 'section') assert.ok((b.fields ?? []).length <= 10 && (b.fields ?? []).every((f) => f.text.length <= 2000), type);
+      }
+    }
+  });
+
+  it("treats Slack's 400/403/404 as permanent, 410 as gone, 429 and 5xx as retryable", async () => {
+    const send = () => slack.send(makeCtx(sample('link.created'), endpoint()));
+    for (const [status, body] of [[404, 'no_service'], [404, 'channel_not_found'], [400, 'invalid_blocks'], [403, 'invalid_token']] as const) {
+      receiver.handle(answer(status, body));
+      const r = await send();
+      assert.deepEqual([r.ok, r.errorClass, r.permanent, r.response?.body], [false, 'http_status', true, body], `${status} ${body}`);
+    }
+    receiver.handle(answer(410, 'channel_is_archived'));
+    let r = await send();
+    assert.deepEqual([r.gone, r.permanent], [true, true]);
+    receiver.handle(answer(429, 'rate_limited', { 'retry-after': '30' }));
+    r = await send();
+    assert.deepEqual([r.ok, r.permanent, r.retryAfterMs], [false, undefined, 30_000]);
+    receiver.handle(answer(500, 'rollup_error'));
+    r = await send();
+    assert.deepEqual([r.ok, r.permanent], [false, undefined]);
+    receiver.handle(answer(200, 'ok'));
+  });
+
+  it('masks the webhook secret in the attempt log and requires https URLs', async () => {
+    const r = await slack.send(makeCtx(sample('link.created'), endpoint()));
+    assert.equal(r.request?.url, `${receiver.url}/services/T000/B000/****`);
+    assert.deepEqual(slack.validate({ url: 'http://hooks.slack.com/services/T/B/X', settings: {} }).map((p) => p.message), ['must be an https:// URL']);
+    assert.deepEqual(slack.validate({ url: 'https://hooks.slack.com/services/T/B/X', settings: {} }), []);
+    assert.equal(slack.validate({ url: null, settings: {} }).length, 1);
+  });
+});
