@@ -13,6 +13,16 @@ const cidrList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
 
+/** `90s`, `30m`, `72h`, `3d` or plain milliseconds, to milliseconds. */
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'must be a duration such as 90s, 30m, 72h or 3d')
+  .transform((v) => {
+    const [, n, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(v) ?? [];
+    return Number(n) * (DURATION_UNITS[unit ?? 'ms'] ?? 1);
+  });
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -36,6 +46,15 @@ const envSchema = z.object({
     .default(''),
   LINKHOOK_OUTBOUND_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LINKHOOK_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  LINKHOOK_WORKER: bool.default('true'),
+  LINKHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  LINKHOOK_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  LINKHOOK_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+  LINKHOOK_ENDPOINT_DISABLE_AFTER: duration.default('72h'),
+  LINKHOOK_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  LINKHOOK_SMTP_FROM: z.string().min(3).optional(),
+  LINKHOOK_WAREHOUSE_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  LINKHOOK_WAREHOUSE_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -62,6 +81,19 @@ export interface Config {
   outboundAllow: string[];
   outboundConnectTimeoutMs: number;
   outboundTimeoutMs: number;
+  /** Run a delivery worker inside `serve` (LINKHOOK_WORKER). */
+  worker: boolean;
+  workerConcurrency: number;
+  workerPollMs: number;
+  deliveryLeaseMs: number;
+  endpointDisableAfterMs: number;
+  /** SMTP relay for email endpoints; undefined: email endpoints are refused. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** PostgreSQL for warehouse endpoints in postgres mode; undefined: that mode is refused. */
+  warehouseDatabaseUrl: string | undefined;
+  /** Absolute root under which warehouse endpoints in ndjson mode write. */
+  warehouseDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -96,5 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     outboundAllow: e.LINKHOOK_OUTBOUND_ALLOW,
     outboundConnectTimeoutMs: e.LINKHOOK_OUTBOUND_CONNECT_TIMEOUT_MS,
     outboundTimeoutMs: e.LINKHOOK_OUTBOUND_TIMEOUT_MS,
+    worker: e.LINKHOOK_WORKER,
+    workerConcurrency: e.LINKHOOK_WORKER_CONCURRENCY,
+    workerPollMs: e.LINKHOOK_WORKER_POLL_MS,
+    deliveryLeaseMs: e.LINKHOOK_DELIVERY_LEASE_MS,
+    endpointDisableAfterMs: e.LINKHOOK_ENDPOINT_DISABLE_AFTER,
+    smtpUrl: e.LINKHOOK_SMTP_URL,
+    smtpFrom: e.LINKHOOK_SMTP_FROM ?? `linkhook <linkhook@${new URL(baseUrl).hostname}>`,
+    warehouseDatabaseUrl: e.LINKHOOK_WAREHOUSE_DATABASE_URL,
+    warehouseDir: e.LINKHOOK_WAREHOUSE_DIR ? resolve(cwd, e.LINKHOOK_WAREHOUSE_DIR) : resolve(cwd, e.LINKHOOK_DATA_DIR, 'warehouse'),
   });
 }

@@ -4,6 +4,7 @@ import { AppError } from '../domain/shared/errors.ts';
 import { importLinks } from './commands/import-links.ts';
 import { createKey } from './commands/keys.ts';
 import { serve } from './commands/serve.ts';
+import { runWorker } from './commands/worker.ts';
 import { openStorage } from './create-linkhook.ts';
 
 // `linkhook <command>`: every command reads the same environment (docs/config.md).
@@ -14,6 +15,11 @@ program
   .command('serve', { isDefault: true })
   .description('start the server (what `npm start` runs); migrations run first')
   .action(async () => serve(loadConfig()));
+
+program
+  .command('worker')
+  .description('run delivery workers only, no HTTP server (serve runs one in-process unless LINKHOOK_WORKER=false)')
+  .action(async () => runWorker(loadConfig()));
 
 program
   .command('migrate')

@@ -20,7 +20,11 @@ import type { DnsResolver, Storage } from '../domain/ports.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import { systemClock } from '../domain/shared/clock.ts';
 import { ensureWorkspace } from '../domain/workspaces/ensure-workspace.ts';
+import type { DeliverySignal } from '../domain/delivery/delivery-signal.ts';
+import { createDeliverySignal } from '../domain/delivery/delivery-signal.ts';
 import { createMetrics } from '../http/metrics.ts';
+import type { DeliveryDispatcher } from '../worker/delivery-dispatcher.ts';
+import { createDeliveryWorker } from './create-delivery-worker.ts';
 import type { HttpServer } from '../http/server.ts';
 import { createHttpServer } from '../http/server.ts';
 
@@ -30,7 +34,11 @@ export interface Linkhook {
   config: Readonly<Config>;
   storage: Storage;
   http: HttpServer;
-  /** Starts listening; resolves to the address (http://host:port). */
+  /** Wakes the in-process delivery worker: call after committing events. */
+  deliverySignal: DeliverySignal;
+  /** The in-process delivery worker; undefined with LINKHOOK_WORKER=false. */
+  worker: DeliveryDispatcher | undefined;
+  /** Starts listening (and the delivery worker); resolves to the address (http://host:port). */
   listen(): Promise<string>;
   /** Stops accepting requests, flushes pending clicks, closes storage. */
   close(): Promise<void>;
@@ -49,14 +57,8 @@ export async function openStorage(config: Readonly<Config>): Promise<Storage> {
   return createSqliteStorage({ file: join(config.dataDir, 'linkhook.db'), synchronous: config.sqliteSynchronous });
 }
 
-export async function createLinkhook(config: Readonly<Config>, overrides: Overrides = {}): Promise<Linkhook> {
-  const clock = overrides.clock ?? systemClock;
-  const storage = overrides.storage ?? (await openStorage(config));
-  await storage.migrate();
-  await ensureWorkspace(storage, clock);
-  const secret = config.secret ?? (await storage.instanceSecret());
-  const { registry, metrics } = createMetrics();
-  // Outbound: one SSRF guard and one keep-alive client for every destination.
+/** Outbound: one SSRF guard and one keep-alive client for every destination (shared by serve and `linkhook worker`). */
+export function wireOutbound(config: Readonly<Config>) {
   // (Interim wiring of the HTTP-based kinds; email, warehouse and the worker
   // are wired with the delivery engine.)
   const guard = createOutboundGuard(config.outboundAllow);
@@ -67,6 +69,17 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     ['teams', createTeamsDestination(outbound)],
     ['pagerduty', createPagerDutyDestination(outbound)],
   ]);
+  return { guard, outbound, destinations };
+}
+
+export async function createLinkhook(config: Readonly<Config>, overrides: Overrides = {}): Promise<Linkhook> {
+  const clock = overrides.clock ?? systemClock;
+  const storage = overrides.storage ?? (await openStorage(config));
+  await storage.migrate();
+  await ensureWorkspace(storage, clock);
+  const secret = config.secret ?? (await storage.instanceSecret());
+  const { registry, metrics } = createMetrics();
+  const { guard, outbound, destinations } = wireOutbound(config);
   const http = await createHttpServer({
     settings: {
       baseUrl: config.baseUrl,
@@ -94,12 +107,19 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     checkOutboundUrl: (url) => guard.check(url),
   });
 
+  // Delivery worker (src/worker): in-process unless LINKHOOK_WORKER=false.
+  const deliverySignal = createDeliverySignal();
+  const worker = config.worker ? createDeliveryWorker(config, { storage, clock, destinations, signal: deliverySignal, registry }) : undefined;
+
   let closed = false;
   return {
     config,
     storage,
     http,
+    deliverySignal,
+    worker,
     async listen() {
+      worker?.start();
       return http.app.listen({ port: config.port, host: config.host });
     },
     async close() {
@@ -107,6 +127,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
       closed = true;
       await http.app.close();
       await http.drain();
+      await worker?.stop({ graceMs: 5000 }); // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest
       outbound.close();
       await storage.close();
     },

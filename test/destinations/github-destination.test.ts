@@ -167,7 +167,7 @@ describe('github destination', () => {
     assert.equal(issues[0]?.state, 'closed');
 
     const before = receiver.requests.length;
-    const clicked = await github.send(makeCtx(LINK_EVENT_SAMPLES['link.clicked'] as EventEnvelope, endpoint, state));
+    const clicked = await github.send(makeCtx(LINK_EVENT_SAMPLES['link.clicked'], endpoint, state));
     assert.deepEqual([clicked.ok, clicked.permanent, clicked.errorClass], [false, true, 'config']);
     assert.equal(receiver.requests.length, before);
   });

@@ -8,9 +8,8 @@ import { newWebhookSecret } from '../../src/domain/delivery/sign-webhook.ts';
 import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
-import { answer, startReceiver } from '../helpers/http-receiver.ts';
+import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
 import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
-import { loopbackHttp } from './loopback-http.ts';
 
 // The `http` destination against a real receiver that verifies every
 // delivery with the official standardwebhooks package.

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createJiraDestination } from '../../src/adapters/destinations/jira/create-jira-destination.ts';
 import type { Destination } from '../../src/domain/delivery/destination.ts';
-import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import { LINK_EVENT_SAMPLES } from '../../src/domain/events/sample-link-events.ts';
 import { alertEvent, makeCtx, makeEndpoint, MemoryState } from './destination-fixtures.ts';
 import { loopbackHttpClient, startReceiver, type Receiver, type Recorded, type Reply } from './recording-receiver.ts';
@@ -161,7 +160,7 @@ describe('jira destination', () => {
     assert.equal(r.ok, true, r.error ?? '');
     assert.deepEqual(receiver.requests.map((x) => `${x.method} ${x.path}`), ['POST /rest/api/2/issue/OPS-1/comment', 'GET /rest/api/2/issue/OPS-1']);
 
-    const clicked = await jira.send(makeCtx(LINK_EVENT_SAMPLES['link.clicked'] as EventEnvelope, endpoint, state));
+    const clicked = await jira.send(makeCtx(LINK_EVENT_SAMPLES['link.clicked'], endpoint, state));
     assert.deepEqual([clicked.ok, clicked.permanent, clicked.errorClass], [false, true, 'config']);
   });
 

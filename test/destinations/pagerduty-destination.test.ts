@@ -4,9 +4,8 @@ import { createPagerDutyDestination } from '../../src/adapters/destinations/page
 import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
-import { answer, startReceiver } from '../helpers/http-receiver.ts';
+import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
 import { alertEvent, makeCtx, makeEndpoint } from './destination-fixtures.ts';
-import { loopbackHttp } from './loopback-http.ts';
 
 // PagerDuty Events API v2 at a loopback receiver standing in for
 // events.pagerduty.com/v2/enqueue (which answers 202 Accepted).

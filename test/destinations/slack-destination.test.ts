@@ -5,9 +5,8 @@ import { renderSlackMessage } from '../../src/adapters/destinations/slack/render
 import { EVENT_CATALOGUE, EVENT_TYPES } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
-import { answer, startReceiver } from '../helpers/http-receiver.ts';
+import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
 import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
-import { loopbackHttp } from './loopback-http.ts';
 
 // Slack incoming-webhook messages, checked at a loopback receiver standing in
 // for hooks.slack.com, and Slack's error answers mapped as Slack documents them.

@@ -4,9 +4,8 @@ import { createTeamsDestination } from '../../src/adapters/destinations/teams/cr
 import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
-import { answer, startReceiver } from '../helpers/http-receiver.ts';
+import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
 import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
-import { loopbackHttp } from './loopback-http.ts';
 
 // Teams Workflows webhooks: one Adaptive Card attachment, checked at a
 // loopback receiver standing in for the Power Automate trigger URL.

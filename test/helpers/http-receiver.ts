@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpClient } from '../../src/adapters/outbound/create-http-client.ts';
+import type { OutboundHttpClient } from '../../src/adapters/outbound/create-http-client.ts';
+import { createOutboundGuard } from '../../src/adapters/outbound/create-outbound-guard.ts';
 
 // A real HTTP receiver on 127.0.0.1 for outbound and destination tests: it
 // records every request (method, path, headers, raw body) and answers with
@@ -59,4 +62,13 @@ export async function startReceiver(handler: ReceiverHandler = answer(200, 'ok')
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// The real guarded client, allowed to reach the tests' loopback receivers the
+// way an operator would allow them: LINKHOOK_OUTBOUND_ALLOW=127.0.0.0/8.
+
+export const LOOPBACK_ALLOW = ['127.0.0.0/8'];
+
+export function loopbackHttp(allow: string[] = LOOPBACK_ALLOW, maxBodyBytes = 1024 * 1024): OutboundHttpClient {
+  return createHttpClient({ guard: createOutboundGuard(allow), connectTimeoutMs: 5000, totalTimeoutMs: 5000, maxBodyBytes });
 }

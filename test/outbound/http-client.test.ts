@@ -10,10 +10,9 @@ import { createHttpClient } from '../../src/adapters/outbound/create-http-client
 import { createOutboundGuard } from '../../src/adapters/outbound/create-outbound-guard.ts';
 import { OutboundError } from '../../src/domain/delivery/destination.ts';
 import type { DnsServer } from '../helpers/dns-server.ts';
-import { startDnsServer } from '../helpers/dns-server.ts';
+import { resolverLookup, startDnsServer } from '../helpers/dns-server.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
 import { answer, startReceiver } from '../helpers/http-receiver.ts';
-import { resolverLookup } from '../helpers/resolver-lookup.ts';
 
 // The guarded client against real receivers on 127.0.0.1. `hook.test` is a
 // name only the loopback DNS server knows: when a request to it arrives, the

@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createOutboundGuard } from '../../src/adapters/outbound/create-outbound-guard.ts';
 import { OutboundError } from '../../src/domain/delivery/destination.ts';
 import type { DnsServer } from '../helpers/dns-server.ts';
-import { startDnsServer } from '../helpers/dns-server.ts';
-import { resolverLookup } from '../helpers/resolver-lookup.ts';
+import { resolverLookup, startDnsServer } from '../helpers/dns-server.ts';
 
 // The SSRF guard against literal addresses (every refused range, every
 // encoding of them) and against names answered by a real DNS server on

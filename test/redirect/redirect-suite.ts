@@ -177,6 +177,7 @@ export function runRedirectSuite(kind: StorageKind): void {
       assert.equal(unknown.headers.location, 'https://brand.example/');
       assert.match(unknown.headers['cache-control'] ?? '', NO_STORE);
       assert.equal((await get('/', { host })).headers.location, 'https://brand.example/');
+      assert.equal((await get('/not/a/link', { host })).headers.location, 'https://brand.example/');
       // An unknown Host is served as the default domain.
       await create({ url: 'https://example.com/dflt', slug: 'dflt' });
       assert.equal((await get('/dflt', { host: 'unknown.example' })).headers.location, 'https://example.com/dflt');
@@ -225,6 +226,18 @@ export function runRedirectSuite(kind: StorageKind): void {
       assert.equal(r.status, 200);
       assert.match(r.headers['content-type'] ?? '', /^text\/html/);
       assert.equal((await get('/healthz')).status, 200);
+      const apiMiss = await get('/api/v1/no-such-route');
+      assert.equal(apiMiss.status, 404);
+      assert.match(apiMiss.headers['content-type'] ?? '', /json/);
+    });
+
+    it('answers any other unknown path with the HTML 404 page', async () => {
+      for (const path of ['/not/a/link', '/favicon.ico', '/has.dot-slug']) {
+        const r = await get(path);
+        assert.equal(r.status, 404, path);
+        assert.match(r.headers['content-type'] ?? '', /^text\/html/, path);
+        assert.doesNotMatch(r.body, /not\/a\/link|slug/, 'the path is not echoed');
+      }
     });
   });
 

@@ -32,8 +32,8 @@ export interface EngineDeps {
 }
 
 /**
- * 60 s: the outbound client gives a request at most 30 s (connect plus
- * total), so a live worker always finishes well inside its lease, and a
+ * 60 s: the outbound client gives a request at most 15 s by default
+ * (LINKHOOK_OUTBOUND_TIMEOUT_MS), so a live worker finishes well inside its lease, and a
  * crashed worker's deliveries are retried about a minute later.
  */
 export const DEFAULT_LEASE_MS = 60_000;

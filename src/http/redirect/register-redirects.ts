@@ -47,31 +47,30 @@ export async function registerRedirects(app: FastifyInstance, deps: HttpDeps): P
   app.route<{ Params: { slug: string } }>({
     method: ['GET', 'HEAD'],
     url: '/:slug',
-    // HEAD is handled above (a HEAD is a non-human click), not by Fastify's
-    // automatic GET-mirroring route.
+    // HEAD goes through this handler too (it is a click, flagged non-human),
+    // not through Fastify's automatic GET-mirroring route.
     exposeHeadRoute: false,
     handler,
   });
 
-  app.route({
-    method: ['GET', 'HEAD'],
-    url: '/',
-    exposeHeadRoute: false,
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      let domain;
-      try {
-        domain = lookup.peekHost(request.host);
-        if (domain === undefined) domain = await lookup.loadHost(request.host);
-      } catch {
-        return sendPage(reply, PAGES.unavailable);
-      }
-      // The bare root of a branded domain goes where its owner said unknown
-      // addresses go; the default domain shows a tiny landing page.
-      if (domain === null) return sendPage(reply, PAGES.landing);
-      if (domain.fallbackUrl !== null) return sendRedirect(reply, 302, domain.fallbackUrl);
-      return sendPage(reply, PAGES.notFound);
-    },
-  });
+  // What a visitor of a short domain sees at an address that is no link: the
+  // bare root, or any path the router has no route for (`/a/b`).
+  // /api/... keeps the API's JSON 404 (its own handler).
+  const elsewhere = (root: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+    let domain;
+    try {
+      domain = lookup.peekHost(request.host);
+      if (domain === undefined) domain = await lookup.loadHost(request.host);
+    } catch {
+      return sendPage(reply, PAGES.unavailable);
+    }
+    // A branded domain sends them where its owner said unknown addresses go;
+    // the default domain's root shows a tiny landing page.
+    if (domain !== null && domain.fallbackUrl !== null) return sendRedirect(reply, 302, domain.fallbackUrl);
+    return sendPage(reply, root && domain === null ? PAGES.landing : PAGES.notFound);
+  };
+  app.route({ method: ['GET', 'HEAD'], url: '/', exposeHeadRoute: false, handler: elsewhere(true) });
+  app.setNotFoundHandler(elsewhere(false));
 
   return { drain: () => recorder.drain() };
 }

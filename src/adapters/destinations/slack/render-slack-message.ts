@@ -43,7 +43,8 @@ export function escapeMrkdwn(s: string): string {
 }
 
 function factText(label: string, value: string): SlackText {
-  const v = /^https?:\/\/\S+$/.test(value) ? `<${value}|${escapeMrkdwn(truncate(value.replace(/^https?:\/\//, ''), 200))}>` : escapeMrkdwn(value);
+  // A URL becomes a <url|label> link unless it holds a character that would end the link early.
+  const v = /^https?:\/\/[^\s<>|]+$/.test(value) ? `<${value}|${escapeMrkdwn(truncate(value.replace(/^https?:\/\//, ''), 200))}>` : escapeMrkdwn(value);
   return { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(label)}*\n${v}`, 2000) };
 }
 

@@ -1,0 +1,44 @@
+import { Registry } from 'prom-client';
+import type { Config } from '../../config/config.ts';
+import { createDeliverySignal } from '../../domain/delivery/delivery-signal.ts';
+import { systemClock } from '../../domain/shared/clock.ts';
+import { createDeliveryWorker } from '../create-delivery-worker.ts';
+import { openStorage, wireOutbound } from '../create-linkhook.ts';
+
+/**
+ * `linkhook worker`: delivery workers alone, no HTTP server. On PostgreSQL run
+ * as many as the load needs (they share the queue with SKIP LOCKED); on
+ * SQLite the server's in-process worker is the one worker.
+ * SIGTERM/SIGINT: stop claiming, finish in-flight deliveries, give back the rest.
+ */
+export async function runWorker(config: Readonly<Config>): Promise<void> {
+  const storage = await openStorage(config);
+  await storage.migrate();
+  const { outbound, destinations } = wireOutbound(config);
+  const worker = createDeliveryWorker(config, { storage, clock: systemClock, destinations, signal: createDeliverySignal(), registry: new Registry() });
+  worker.start();
+  process.stdout.write(`linkhook worker ${worker.owner} delivering (${storage.dialect}, concurrency ${config.workerConcurrency})\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: finishing in-flight deliveries...\n`);
+    // A hard deadline past the worker's own 10 s grace: a stuck database must not hold a deploy forever.
+    const timer = setTimeout(() => process.exit(1), 15_000);
+    timer.unref();
+    worker
+      .stop()
+      .then(async () => {
+        outbound.close();
+        await storage.close();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
