@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Storage } from '../../src/domain/ports.ts';
 import { clickContract } from './contract-clicks.ts';
+import { deliveryContract } from './contract-deliveries.ts';
 import { linkContract } from './contract-links.ts';
 import { storageLevelContract } from './contract-storage.ts';
 
@@ -31,4 +32,5 @@ export function storageContract(open: OpenStorage): void {
   void describe('links', () => linkContract(get));
   void describe('clicks', () => clickContract(get));
   void describe('storage', () => storageLevelContract(get));
+  void describe('events and deliveries', () => deliveryContract(get));
 }
