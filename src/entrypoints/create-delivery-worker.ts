@@ -18,7 +18,7 @@ export interface DeliveryWorkerParts {
   destinations: ReadonlyMap<EndpointKind, Destination>;
   signal: DeliverySignal;
   registry?: Registry;
-  log?(message: string): void;
+  log?: (message: string) => void;
 }
 
 /**

@@ -26,7 +26,7 @@ export interface DispatcherOptions {
   probeEveryMs: number;
   /** Lease owner id; default host:pid:random, unique per dispatcher. */
   owner?: string;
-  onError?(err: unknown): void;
+  onError?: (err: unknown) => void;
 }
 
 export interface DeliveryDispatcher {

@@ -42,7 +42,7 @@ export function engineSuite(kind: StorageKind): void {
     const [d] = await deliveriesOf(t, ep.id);
     assert.equal(d?.status, 'succeeded');
     assert.equal(d?.lastStatus, 200);
-    const attempts = await t.storage.deliveries.listAttempts(d!.id);
+    const attempts = await t.storage.deliveries.listAttempts(d.id);
     assert.equal(attempts.length, 1);
     assert.equal(attempts[0]?.response?.status, 200);
     assert.equal(attempts[0]?.request?.headers['webhook-id'], event.id);
@@ -71,7 +71,7 @@ export function engineSuite(kind: StorageKind): void {
     assert.equal(d?.status, 'succeeded');
     assert.equal(d?.attempts, 2);
     assert.deepEqual(rx.requests.map((r) => r.headers['webhook-id']), [event.id, event.id]);
-    const attempts = await t.storage.deliveries.listAttempts(d!.id);
+    const attempts = await t.storage.deliveries.listAttempts(d.id);
     assert.deepEqual(attempts.map((a) => [a.n, a.response?.status, a.errorClass]), [[1, 500, 'http_status'], [2, 204, null]]);
   });
 

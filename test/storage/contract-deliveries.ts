@@ -116,8 +116,8 @@ export function deliveryContract(get: CurrentStorage): void {
     assert.equal(await s.deliveries.finish(outcome(first!, 'a', 1)), false, 'stale owner');
     assert.equal(await s.deliveries.finish(outcome(first!, 'b', 1)), false, 'stale attempt');
     assert.equal(await s.deliveries.postpone(first!.id, 'a', 1, at(70_000), at(60_000)), false);
-    assert.equal(await s.deliveries.finish(outcome(second!, 'b', 2, { status: 'retrying', nextAttemptAt: at(90_000), lastStatus: 500, lastError: 'HTTP 500', lastErrorClass: 'http_status' })), true);
-    assert.equal(await s.deliveries.finish(outcome(second!, 'b', 2)), false, 'only once');
+    assert.equal(await s.deliveries.finish(outcome(second, 'b', 2, { status: 'retrying', nextAttemptAt: at(90_000), lastStatus: 500, lastError: 'HTTP 500', lastErrorClass: 'http_status' })), true);
+    assert.equal(await s.deliveries.finish(outcome(second, 'b', 2)), false, 'only once');
     const d = await s.deliveries.getById(ws.id, rows[0]!.id);
     assert.deepEqual([d?.status, d?.attempts, d?.nextAttemptAt, d?.lastStatus, d?.leaseOwner], ['retrying', 2, at(90_000), 500, null]);
   });
@@ -128,8 +128,9 @@ export function deliveryContract(get: CurrentStorage): void {
     const claimed = await claim(s, 'w', T);
     assert.equal(await s.deliveries.postpone(claimed[0]!.id, 'w', 1, at(2000), T), true);
     assert.equal(await s.deliveries.release('w', at(10)), 2);
-    const [p] = await claim(s, 'x', at(2000), 1).then(async () => [await s.deliveries.getById(ws.id, claimed[0]!.id)]);
-    assert.equal(p?.rateSlotAt, at(2000));
+    const p = await s.deliveries.getById(ws.id, claimed[0]!.id);
+    assert.deepEqual([p?.status, p?.attempts, p?.nextAttemptAt, p?.rateSlotAt], ['pending', 0, at(2000), at(2000)], 'postponed: uncounted, holding its slot');
+    assert.deepEqual((await s.deliveries.countByStatus(ep.id)).pending, 3, 'released: back in the queue');
     for (const d of await claim(s, 'y', at(3000))) await s.deliveries.finish(outcome(d, 'y', d.attempts, { status: 'failed', now: at(3000) }));
     assert.equal(await s.deliveries.requeue({ workspaceId: ws.id, endpointId: ep.id, statuses: ['failed'] }, at(5000), 250), 3);
     const after = (await s.deliveries.list(ws.id, { endpointId: ep.id }, { limit: 10 })).items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));

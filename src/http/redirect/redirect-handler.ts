@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClickEnricher, Visit } from '../../domain/clicks/build-click.ts';
 import { buildClick } from '../../domain/clicks/build-click.ts';
+import type { Click } from '../../domain/clicks/click.ts';
 import type { ClickRecorder } from '../../domain/clicks/click-recorder.ts';
 import { TEST_MARKER_HEADER, TEST_MARKER_PARAM } from '../../domain/clicks/test-traffic.ts';
 import type { CustomDomain } from '../../domain/domains/custom-domain.ts';
 import type { Link } from '../../domain/links/link.ts';
 import { SLUG_PATTERN } from '../../domain/links/link.ts';
+import type { Resolution } from '../../domain/links/resolve-destination.ts';
 import { resolveVisit } from '../../domain/links/resolve-destination.ts';
 import { QR_MARKER_PARAM } from '../../domain/links/short-url.ts';
 import type { Clock } from '../../domain/shared/clock.ts';
@@ -102,12 +104,20 @@ export function createRedirectHandler(ctx: RedirectContext) {
       testHeader: typeof testHeader === 'string' ? testHeader : undefined,
     };
 
-    let resolution;
+    let resolution: Resolution;
+    let click: Click;
     try {
       resolution = resolveVisit(link, now, query);
-      await recorder.record(buildClick(link, visit, now, enricher));
+      click = buildClick(link, visit, now, enricher);
     } catch (error) {
-      request.log.error({ err: error }, 'click not recorded; redirect withheld');
+      request.log.error({ err: error, linkId: link.id }, 'could not resolve a visit');
+      return page(reply, PAGES.unavailable);
+    }
+    try {
+      await recorder.record(click);
+    } catch {
+      // No redirect without its click. Logged once per failed batch by the
+      // recorder's observer, not once per waiting request.
       return page(reply, PAGES.unavailable);
     }
 
