@@ -1,21 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHttpDestination } from '../adapters/destinations/http/create-http-destination.ts';
-import { createPagerDutyDestination } from '../adapters/destinations/pagerduty/create-pagerduty-destination.ts';
-import { createSlackDestination } from '../adapters/destinations/slack/create-slack-destination.ts';
-import { createTeamsDestination } from '../adapters/destinations/teams/create-teams-destination.ts';
 import { createDnsResolver } from '../adapters/dns/create-dns-resolver.ts';
 import { createGeoLookup } from '../adapters/geo/create-geo-lookup.ts';
-import { createHttpClient } from '../adapters/outbound/create-http-client.ts';
-import { createOutboundGuard } from '../adapters/outbound/create-outbound-guard.ts';
 import { createQrRenderer } from '../adapters/qr/create-qr-renderer.ts';
 import { createPostgresStorage } from '../adapters/storage/postgres/create-postgres-storage.ts';
 import { createSqliteStorage } from '../adapters/storage/sqlite/create-sqlite-storage.ts';
 import { createUserAgentParser } from '../adapters/ua/create-user-agent-parser.ts';
 import type { Config } from '../config/config.ts';
-import { MAX_LOGGED_BODY_BYTES } from '../domain/delivery/destination.ts';
-import type { Destination } from '../domain/delivery/destination.ts';
-import type { EndpointKind } from '../domain/delivery/endpoint.ts';
 import type { DnsResolver, Storage } from '../domain/ports.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import { systemClock } from '../domain/shared/clock.ts';
@@ -25,6 +16,7 @@ import { createDeliverySignal } from '../domain/delivery/delivery-signal.ts';
 import { createMetrics } from '../http/metrics.ts';
 import type { DeliveryDispatcher } from '../worker/delivery-dispatcher.ts';
 import { createDeliveryWorker } from './create-delivery-worker.ts';
+import { wireDestinations } from './wire-destinations.ts';
 import type { HttpServer } from '../http/server.ts';
 import { createHttpServer } from '../http/server.ts';
 
@@ -57,21 +49,6 @@ export async function openStorage(config: Readonly<Config>): Promise<Storage> {
   return createSqliteStorage({ file: join(config.dataDir, 'linkhook.db'), synchronous: config.sqliteSynchronous });
 }
 
-/** Outbound: one SSRF guard and one keep-alive client for every destination (shared by serve and `linkhook worker`). */
-export function wireOutbound(config: Readonly<Config>) {
-  // (Interim wiring of the HTTP-based kinds; email, warehouse and the worker
-  // are wired with the delivery engine.)
-  const guard = createOutboundGuard(config.outboundAllow);
-  const outbound = createHttpClient({ guard, connectTimeoutMs: config.outboundConnectTimeoutMs, totalTimeoutMs: config.outboundTimeoutMs, maxBodyBytes: MAX_LOGGED_BODY_BYTES });
-  const destinations = new Map<EndpointKind, Destination>([
-    ['http', createHttpDestination(outbound)],
-    ['slack', createSlackDestination(outbound)],
-    ['teams', createTeamsDestination(outbound)],
-    ['pagerduty', createPagerDutyDestination(outbound)],
-  ]);
-  return { guard, outbound, destinations };
-}
-
 export async function createLinkhook(config: Readonly<Config>, overrides: Overrides = {}): Promise<Linkhook> {
   const clock = overrides.clock ?? systemClock;
   const storage = overrides.storage ?? (await openStorage(config));
@@ -79,7 +56,10 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
   await ensureWorkspace(storage, clock);
   const secret = config.secret ?? (await storage.instanceSecret());
   const { registry, metrics } = createMetrics();
-  const { guard, outbound, destinations } = wireOutbound(config);
+  const outbound = wireDestinations(config);
+  const { destinations } = outbound;
+  // Created before the server so API writes can wake the in-process worker.
+  const deliverySignal = createDeliverySignal();
   const http = await createHttpServer({
     settings: {
       baseUrl: config.baseUrl,
@@ -104,11 +84,11 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     metrics,
     registry,
     destinations,
-    checkOutboundUrl: (url) => guard.check(url),
+    checkOutboundUrl: outbound.checkOutboundUrl,
+    deliverySignal,
   });
 
   // Delivery worker (src/worker): in-process unless LINKHOOK_WORKER=false.
-  const deliverySignal = createDeliverySignal();
   const worker = config.worker ? createDeliveryWorker(config, { storage, clock, destinations, signal: deliverySignal, registry }) : undefined;
 
   let closed = false;
@@ -128,7 +108,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
       await http.app.close();
       await http.drain();
       await worker?.stop({ graceMs: 5000 }); // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest
-      outbound.close();
+      await outbound.close();
       await storage.close();
     },
   };

@@ -3,7 +3,8 @@ import type { Config } from '../../config/config.ts';
 import { createDeliverySignal } from '../../domain/delivery/delivery-signal.ts';
 import { systemClock } from '../../domain/shared/clock.ts';
 import { createDeliveryWorker } from '../create-delivery-worker.ts';
-import { openStorage, wireOutbound } from '../create-linkhook.ts';
+import { openStorage } from '../create-linkhook.ts';
+import { wireDestinations } from '../wire-destinations.ts';
 
 /**
  * `linkhook worker`: delivery workers alone, no HTTP server. On PostgreSQL run
@@ -14,7 +15,8 @@ import { openStorage, wireOutbound } from '../create-linkhook.ts';
 export async function runWorker(config: Readonly<Config>): Promise<void> {
   const storage = await openStorage(config);
   await storage.migrate();
-  const { outbound, destinations } = wireOutbound(config);
+  const outbound = wireDestinations(config);
+  const { destinations } = outbound;
   const worker = createDeliveryWorker(config, { storage, clock: systemClock, destinations, signal: createDeliverySignal(), registry: new Registry() });
   worker.start();
   process.stdout.write(`linkhook worker ${worker.owner} delivering (${storage.dialect}, concurrency ${config.workerConcurrency})\n`);
@@ -30,7 +32,7 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
     worker
       .stop()
       .then(async () => {
-        outbound.close();
+        await outbound.close();
         await storage.close();
         process.exit(0);
       })
