@@ -1,3 +1,4 @@
+import type { Endpoint } from '../delivery/endpoint.ts';
 import type { NewDelivery } from '../delivery/ports.ts';
 import { matchEndpoint } from '../delivery/match-endpoint.ts';
 import type { Repos } from '../ports.ts';
@@ -20,11 +21,11 @@ export async function emitEvent(tx: Repos, event: EventEnvelope): Promise<void> 
  * Bulk form: one endpoint query for the whole call (not one per event), one
  * multi-row insert of events and one of deliveries.
  */
-export async function emitEvents(tx: Repos, events: readonly EventEnvelope[]): Promise<void> {
+export async function emitEvents(tx: Repos, events: readonly EventEnvelope[], preloaded?: readonly Endpoint[]): Promise<void> {
   if (events.length === 0) return;
   await tx.events.insertMany([...events]);
-  const workspaces = [...new Set(events.map((e) => e.workspace_id))];
-  const endpoints = await tx.endpoints.listForFanOut(workspaces);
+  // `preloaded`: the caller already read listForFanOut for these workspaces in this transaction.
+  const endpoints = preloaded ?? (await tx.endpoints.listForFanOut([...new Set(events.map((e) => e.workspace_id))]));
   if (endpoints.length === 0) return;
   const deliveries: NewDelivery[] = [];
   for (const event of events) {
