@@ -231,6 +231,19 @@ export function runRedirectSuite(kind: StorageKind): void {
       assert.match(apiMiss.headers['content-type'] ?? '', /json/);
     });
 
+    it('exports redirect and group-commit metrics', async () => {
+      await create({ url: 'https://example.com/m', slug: 'metered' });
+      await get('/metered');
+      await get('/not-metered');
+      const text = (await get('/metrics')).body;
+      const value = (prefix: string): number => Number(text.split('\n').find((l) => l.startsWith(prefix))?.split(' ').pop());
+      assert.ok(value('linkhook_redirects_total{status="302"}') >= 1);
+      assert.ok(value('linkhook_redirects_total{status="404"}') >= 1);
+      assert.ok(value('linkhook_clicks_recorded_total') >= 1);
+      assert.ok(value('linkhook_click_batch_size_count') >= 1);
+      assert.ok(value('linkhook_click_commit_seconds_count') >= 1);
+    });
+
     it('answers any other unknown path with the HTML 404 page', async () => {
       for (const path of ['/not/a/link', '/favicon.ico', '/has.dot-slug']) {
         const r = await get(path);
