@@ -84,7 +84,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     metrics,
     registry,
     destinations,
-    checkOutboundUrl: outbound.checkOutboundUrl,
+    checkOutboundUrl: (url) => outbound.checkOutboundUrl(url),
     deliverySignal,
   });
 

@@ -4,10 +4,9 @@ import { createGeoLookup } from '../../src/adapters/geo/create-geo-lookup.ts';
 import { createUserAgentParser } from '../../src/adapters/ua/create-user-agent-parser.ts';
 import type { ClickEnricher, Visit } from '../../src/domain/clicks/build-click.ts';
 import { buildClick, referrerDomainOf } from '../../src/domain/clicks/build-click.ts';
-import { newClickId } from '../../src/domain/clicks/click-id.ts';
 import { TestIpRanges } from '../../src/domain/clicks/test-traffic.ts';
 import { VisitorHasher } from '../../src/domain/clicks/visitor-hash.ts';
-import { hasPrefix, newId } from '../../src/domain/shared/ids.ts';
+import { hasPrefix } from '../../src/domain/shared/ids.ts';
 import { CHROME_MAC, GOOGLEBOT, SAFARI_IPHONE, SLACKBOT, sampleLink } from './fixtures.ts';
 
 describe('buildClick', () => {
@@ -106,25 +105,5 @@ describe('buildClick', () => {
     assert.equal(referrerDomainOf('android-app://com.slack'), null);
     assert.equal(referrerDomainOf('not a url'), null);
     assert.equal(referrerDomainOf('http://t.co/abc'), 't.co');
-  });
-});
-
-describe('newClickId', () => {
-  it('mints click ids in the newId format, unique and sorted by time', () => {
-    const ids: string[] = [];
-    for (let ms = 1_780_000_000_000; ids.length < 5000; ms += ids.length % 3 === 0 ? 1 : 0) ids.push(newClickId(ms));
-    for (const id of ids) {
-      assert.ok(hasPrefix(id, 'click'));
-      assert.match(id, /^clk_[0-9a-hjkmnp-tv-z]{26}$/);
-    }
-    assert.equal(new Set(ids).size, ids.length);
-    assert.deepEqual([...ids].sort(), ids, 'monotonic, also within one millisecond');
-    assert.equal(newClickId(1_780_000_000_000).length, newId('click', 1_780_000_000_000).length);
-  });
-
-  it('uses all 32 characters for the random part', () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 400; i++) for (const ch of newClickId(1_000_000_000_000 + i * 10).slice(14)) seen.add(ch);
-    assert.equal(seen.size, 32);
   });
 });

@@ -1,7 +1,7 @@
+import { newId } from '../shared/ids.ts';
 import type { Link } from '../links/link.ts';
 import { MAX_URL_LENGTH } from '../links/destination-url.ts';
 import type { GeoLookup, UserAgentParser } from '../ports.ts';
-import { newClickId } from './click-id.ts';
 import type { Click } from './click.ts';
 import type { TestIpRanges } from './test-traffic.ts';
 import { isTestVisit } from './test-traffic.ts';
@@ -49,7 +49,7 @@ export function buildClick(link: Link, visit: Visit, now: Date, e: ClickEnricher
   const head = visit.method === 'HEAD';
   const isBot = ua.isBot || head;
   return {
-    id: newClickId(now.getTime()),
+    id: newId('click', now.getTime()),
     workspaceId: link.workspaceId,
     linkId: link.id,
     ts: now.toISOString(),

@@ -1,5 +1,7 @@
-import type { ClickRepo } from '../ports.ts';
-import type { Click } from './click.ts';
+/** Where a batch goes: the click repo itself, or a committer that also writes click events (commit-clicks.ts). */
+export interface BatchWriter<T> {
+  insertMany(items: T[]): Promise<void>;
+}
 
 /** What the recorder reports about each commit (the HTTP layer turns it into metrics and logs). */
 export interface RecorderObserver {
@@ -15,8 +17,8 @@ export class RecorderStoppedError extends Error {
 }
 
 /** Clicks committed together; every request in it waits on the one promise. */
-class Batch {
-  readonly clicks: Click[] = [];
+class Batch<T> {
+  readonly clicks: T[] = [];
   readonly done: Promise<void>;
   resolve!: () => void;
   reject!: (error: unknown) => void;
@@ -44,17 +46,17 @@ class Batch {
  * One promise per batch rather than per click keeps the hot path at one
  * array push per request.
  */
-export class ClickRecorder {
-  private readonly queue: Batch[] = [];
+export class ClickRecorder<T> {
+  private readonly queue: Batch<T>[] = [];
   /** The batch new clicks join; null when the last one was handed to the flusher. */
-  private open: Batch | null = null;
+  private open: Batch<T> | null = null;
   private inFlight = false;
   private scheduled = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly clicks: Pick<ClickRepo, 'insertMany'>,
+    private readonly clicks: BatchWriter<T>,
     private readonly batchMax: number,
     private readonly observer?: RecorderObserver,
   ) {
@@ -62,11 +64,11 @@ export class ClickRecorder {
   }
 
   /** Resolves when the click is committed; rejects if its batch failed or the recorder is stopped. */
-  record(click: Click): Promise<void> {
+  record(click: T): Promise<void> {
     if (this.stopped) return Promise.reject(new RecorderStoppedError());
     let batch = this.open;
     if (batch === null || batch.clicks.length >= this.batchMax) {
-      batch = new Batch();
+      batch = new Batch<T>();
       this.queue.push(batch);
       this.open = batch;
     }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClickEnricher, Visit } from '../../domain/clicks/build-click.ts';
 import { buildClick } from '../../domain/clicks/build-click.ts';
 import type { Click } from '../../domain/clicks/click.ts';
+import type { ClickWithLink } from '../../domain/clicks/commit-clicks.ts';
 import type { ClickRecorder } from '../../domain/clicks/click-recorder.ts';
 import { TEST_MARKER_HEADER, TEST_MARKER_PARAM } from '../../domain/clicks/test-traffic.ts';
 import type { CustomDomain } from '../../domain/domains/custom-domain.ts';
@@ -19,7 +20,7 @@ import { sendPage, sendRedirect } from './respond.ts';
 
 export interface RedirectContext {
   lookup: RedirectLookup;
-  recorder: ClickRecorder;
+  recorder: ClickRecorder<ClickWithLink>;
   enricher: ClickEnricher;
   clock: Clock;
   metrics: Metrics;
@@ -114,7 +115,7 @@ export function createRedirectHandler(ctx: RedirectContext) {
       return page(reply, PAGES.unavailable);
     }
     try {
-      await recorder.record(click);
+      await recorder.record({ click, link });
     } catch {
       // No redirect without its click. Logged once per failed batch by the
       // recorder's observer, not once per waiting request.

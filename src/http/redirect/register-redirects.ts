@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ClickRecorder } from '../../domain/clicks/click-recorder.ts';
+import type { ClickWithLink } from '../../domain/clicks/commit-clicks.ts';
+import { createClickCommitter } from '../../domain/clicks/commit-clicks.ts';
 import { TestIpRanges } from '../../domain/clicks/test-traffic.ts';
 import { VisitorHasher } from '../../domain/clicks/visitor-hash.ts';
 import type { HttpDeps } from '../http-deps.ts';
@@ -19,7 +21,14 @@ import { sendPage, sendRedirect } from './respond.ts';
 export async function registerRedirects(app: FastifyInstance, deps: HttpDeps): Promise<{ drain(): Promise<void> }> {
   const { settings, storage, metrics } = deps;
   const lookup = new RedirectLookup(storage, settings.defaultHost, settings.linkCacheSize, settings.linkCacheTtlMs);
-  const recorder = new ClickRecorder(storage.clicks, settings.clickBatchMax, {
+  // Clicks, and their link.clicked / qr.scanned events when subscribed, in one transaction per batch.
+  const commit = createClickCommitter({
+    storage,
+    baseUrl: settings.baseUrl,
+    customDomainScheme: settings.customDomainScheme,
+    onEvents: () => deps.deliverySignal?.notify(),
+  });
+  const recorder = new ClickRecorder<ClickWithLink>({ insertMany: commit }, settings.clickBatchMax, {
     committed(count, seconds) {
       metrics.clicksRecorded.inc(count);
       metrics.clickBatchSize.observe(count);
