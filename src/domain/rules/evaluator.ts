@@ -1,0 +1,38 @@
+import type { Link } from '../links/link.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Storage } from '../ports.ts';
+import type { Rule, TriggerType } from './rule.ts';
+
+/**
+ * What an evaluator saw for one subject at one evaluation: firing or not,
+ * the figure and the threshold it was held against. The alert lifecycle
+ * (alert-lifecycle.ts) turns a stream of observations into triggered /
+ * updated / resolved alerts with hysteresis, cooldown and storm grouping —
+ * evaluators never emit alerts themselves.
+ */
+export interface Observation {
+  /** Subject key: a link id, a hostname, or 'scope'. */
+  subject: string;
+  linkId: string | null;
+  firing: boolean;
+  value: number | null;
+  threshold: number | null;
+  /** One readable sentence: what, on what, compared to what. */
+  summary: string;
+  details?: Record<string, unknown>;
+}
+
+export interface EvaluationContext {
+  rule: Rule;
+  now: Date;
+  /** The enabled rule's scoped links (resolved once per evaluation). */
+  links: readonly Link[];
+  storage: Storage;
+  clock: Clock;
+}
+
+/** One per trigger type: pure over what it reads through the storage port; tested with a ManualClock. */
+export interface Evaluator {
+  readonly type: TriggerType;
+  evaluate(ctx: EvaluationContext): Promise<Observation[]>;
+}
