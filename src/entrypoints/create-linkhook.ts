@@ -46,7 +46,7 @@ export interface Overrides {
 export async function openStorage(config: Readonly<Config>): Promise<Storage> {
   if (config.databaseUrl) return createPostgresStorage({ url: config.databaseUrl });
   mkdirSync(config.dataDir, { recursive: true });
-  return createSqliteStorage({ file: join(config.dataDir, 'linkhook.db'), synchronous: config.sqliteSynchronous });
+  return createSqliteStorage({ file: join(config.dataDir, 'linkhook.db'), synchronous: config.sqliteSynchronous, backgroundCheckpoint: true });
 }
 
 export async function createLinkhook(config: Readonly<Config>, overrides: Overrides = {}): Promise<Linkhook> {
