@@ -4,6 +4,8 @@ import type { Click, LinkStats } from './clicks/click.ts';
 import type { DeliveryRepo, DestinationStateRepo, EndpointRepo, EventRepo, IdempotencyRepo } from './delivery/ports.ts';
 import type { CustomDomain } from './domains/custom-domain.ts';
 import type { Link } from './links/link.ts';
+import type { LinkMonitorRepo } from './links/link-monitor.ts';
+import type { AlertRepo, RuleRepo } from './rules/ports.ts';
 import type { ApiKey, Workspace } from './workspaces/workspace.ts';
 
 export interface Page<T> {
@@ -57,6 +59,52 @@ export interface ClickRepo {
   listByLink(workspaceId: string, linkId: string, page: PageRequest): Promise<Page<Click>>;
   statsByLink(workspaceId: string, linkId: string): Promise<LinkStats>;
   countAll(): Promise<number>;
+  // Read-side counts for alert rules, backtests and dashboards. Test traffic
+  // never counts; bots only when the query asks. Read from the click log
+  // (index clicks_link_ts): the redirect path keeps no counters.
+  /** Per link with at least one matching click in [from, to): count, first and last ts. */
+  countByLink(q: ClickCountQuery): Promise<LinkClickCount[]>;
+  /** Per link per epoch-aligned bucket of bucketMs (e.g. 3,600,000 for hours); empty buckets are absent. */
+  countByBucket(q: ClickCountQuery, bucketMs: number): Promise<BucketClickCount[]>;
+  /** Per link per country ('country') or device type ('device'); a null country is an unknown one. */
+  countByDimension(q: ClickCountQuery, dimension: 'country' | 'device'): Promise<DimensionClickCount[]>;
+  /** The oldest matching clicks in [from, to), at most `limit`, for examples in messages. */
+  listInRange(q: ClickCountQuery, limit: number): Promise<Click[]>;
+}
+
+export interface ClickCountQuery {
+  workspaceId: string;
+  /** The links to count; an empty list counts nothing. */
+  linkIds: readonly string[];
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  /** 'clicks': every human visit (QR included); 'scans': the QR share only. */
+  metric: 'clicks' | 'scans';
+  /** Count bots too (a rule watching bot surges opts in). Default false. */
+  includeBots?: boolean;
+}
+
+export interface LinkClickCount {
+  linkId: string;
+  count: number;
+  /** ISO time of the first and last matching click. */
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface BucketClickCount {
+  linkId: string;
+  /** ISO start of the bucket. */
+  bucketStart: string;
+  count: number;
+}
+
+export interface DimensionClickCount {
+  linkId: string;
+  value: string | null;
+  count: number;
 }
 
 export interface DomainRepo {
@@ -83,6 +131,9 @@ export interface Repos {
   deliveries: DeliveryRepo;
   destinationState: DestinationStateRepo;
   idempotency: IdempotencyRepo;
+  // Alert rules and alerts (src/domain/rules/ports.ts).
+  rules: RuleRepo;
+  alerts: AlertRepo;
 }
 
 export interface Storage extends Repos {

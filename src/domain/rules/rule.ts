@@ -98,5 +98,8 @@ export interface Alert {
   acknowledgedBy: string | null;
   snoozedUntil: string | null;
   escalatedAt: string | null;
+  /** Null while no message about this alert was sent (cooldown, snooze): its resolution is then silent too. */
   lastNotifiedAt: string | null;
+  /** Consecutive evaluations the condition was clear while open (hysteresis: RESOLVE_AFTER_CLEAR_EVALUATIONS). */
+  clearStreak: number;
 }

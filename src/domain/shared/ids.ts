@@ -13,6 +13,8 @@ export const ID_PREFIXES = {
   event: 'evt',
   endpoint: 'ep',
   delivery: 'dlv',
+  rule: 'rule',
+  alert: 'alr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

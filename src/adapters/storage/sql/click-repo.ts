@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { LinkStats } from '../../../domain/clicks/click.ts';
 import type { ClickRepo } from '../../../domain/ports.ts';
+import { createClickCounts } from './click-counts.ts';
 import type { RepoContext } from './repo-context.ts';
 import { decodeCursor, fetchSize, toPage } from './repo-context.ts';
 import { clickFromRow } from './row-mapping.ts';
@@ -10,6 +11,8 @@ export function createClickRepo(ctx: RepoContext): ClickRepo {
   const yes = dialect.bool(true);
   const no = dialect.bool(false);
   return {
+    ...createClickCounts(ctx),
+
     async insertMany(clicks) {
       if (clicks.length === 0) return;
       // Each dialect has its own writer for this hot path (see sqlite-insert-clicks.ts, postgres-insert-clicks.ts).
