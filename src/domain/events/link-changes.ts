@@ -1,3 +1,4 @@
+import { linkApiFields } from '../links/link-api-fields.ts';
 import type { Link } from '../links/link.ts';
 import type { LinkChangeField } from './event-data-schemas.ts';
 
@@ -9,24 +10,7 @@ export type LinkChanges = Partial<Record<LinkChangeField, { before: unknown; aft
 
 /** The API value of each changeable field. */
 function apiFields(link: Link): Record<LinkChangeField, unknown> {
-  return {
-    domain: link.domain,
-    slug: link.slug,
-    url: link.url,
-    redirect_type: link.redirectType,
-    title: link.title,
-    tags: link.tags,
-    campaign: link.campaign,
-    utm: link.utm,
-    priority: link.priority,
-    owner: link.owner,
-    expires_at: link.expiresAt,
-    expired_url: link.expiredUrl,
-    scheduled_changes: link.scheduledChanges,
-    is_test: link.isTest,
-    external_id: link.externalId,
-    metadata: link.metadata,
-  };
+  return linkApiFields(link);
 }
 
 /** JSON with object keys sorted: `{a, b}` and `{b, a}` are the same value. */

@@ -1,3 +1,4 @@
+import { linkApiFields } from '../../domain/links/link-api-fields.ts';
 import type { Link } from '../../domain/links/link.ts';
 import { destinationOf } from '../../domain/links/resolve-destination.ts';
 import { shortUrl } from '../../domain/links/short-url.ts';
@@ -32,25 +33,10 @@ export interface LinkJson {
 export function linkJson(link: Link, settings: Pick<HttpSettings, 'baseUrl' | 'customDomainScheme'>, now: Date): LinkJson {
   return {
     id: link.id,
-    domain: link.domain,
-    slug: link.slug,
+    ...linkApiFields(link),
     short_url: shortUrl(link, settings.baseUrl, settings.customDomainScheme),
-    url: link.url,
     // What a visitor is sent to right now: scheduled changes applied, UTMs merged.
     destination_url: destinationOf(link, now),
-    redirect_type: link.redirectType,
-    title: link.title,
-    tags: link.tags,
-    campaign: link.campaign,
-    utm: link.utm,
-    priority: link.priority,
-    owner: link.owner,
-    expires_at: link.expiresAt,
-    expired_url: link.expiredUrl,
-    scheduled_changes: link.scheduledChanges,
-    is_test: link.isTest,
-    external_id: link.externalId,
-    metadata: link.metadata,
     qr_url: `/api/v1/links/${encodeURIComponent(link.id)}/qr`,
     created_at: link.createdAt,
     updated_at: link.updatedAt,

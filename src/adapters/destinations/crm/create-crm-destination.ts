@@ -1,6 +1,6 @@
 import type { Destination, HttpClient, SendContext, SendResult } from '../../../domain/delivery/destination.ts';
 import type { FieldProblem } from '../../../domain/shared/errors.ts';
-import { crmHeaderProblems, crmHeaders } from './crm-headers.ts';
+import { customHeaderProblems, customHeaders } from '../custom-headers.ts';
 import { configFailure, sendHttpRequest, USER_AGENT } from '../send-http-request.ts';
 import { validateEndpointUrl } from '../validate-endpoint-url.ts';
 import { fillString, parseTemplate, placeholderPaths, placeholderProblems, renderTemplate } from './render-crm-template.ts';
@@ -60,7 +60,7 @@ export function createCrmDestination(http: HttpClient): Destination {
       if (method !== undefined && (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method.toUpperCase()))) {
         problems.push({ field: 'settings.method', message: `must be one of ${METHODS.join(', ')}` });
       }
-      problems.push(...crmHeaderProblems(endpoint.settings.headers));
+      problems.push(...customHeaderProblems(endpoint.settings.headers));
       problems.push(...parseTemplate(endpoint.settings.template).problems);
       return problems;
     },
@@ -68,7 +68,7 @@ export function createCrmDestination(http: HttpClient): Destination {
     async send(ctx: SendContext): Promise<SendResult> {
       const rawUrl = urlOf(ctx.endpoint);
       const { template, problems } = parseTemplate(ctx.endpoint.settings.template);
-      const bad = [...urlProblems(rawUrl), ...problems, ...crmHeaderProblems(ctx.endpoint.settings.headers)];
+      const bad = [...urlProblems(rawUrl), ...problems, ...customHeaderProblems(ctx.endpoint.settings.headers)];
       if (rawUrl === null || bad.length > 0) return configFailure(`crm endpoint cannot send: ${bad.map((p) => `${p.field} ${p.message}`).join('; ')}`);
 
       const missing = placeholderPaths(rawUrl).filter((p) => {
@@ -84,7 +84,7 @@ export function createCrmDestination(http: HttpClient): Destination {
           method: methodOf(ctx.endpoint.settings),
           url,
           // The endpoint's headers first, so ours (content type, agent, event id) win.
-          headers: { ...crmHeaders(ctx.endpoint.settings.headers), 'content-type': 'application/json', 'user-agent': USER_AGENT, 'idempotency-key': ctx.webhookId },
+          headers: { ...customHeaders(ctx.endpoint.settings.headers), 'content-type': 'application/json', 'user-agent': USER_AGENT, 'idempotency-key': ctx.webhookId },
           body,
         },
         { permanent: (status) => PERMANENT.has(status) },

@@ -3,7 +3,7 @@ import type { EndpointSecret } from '../../../domain/delivery/endpoint.ts';
 import { signWebhook } from '../../../domain/delivery/sign-webhook.ts';
 import { configFailure, sendHttpRequest, USER_AGENT } from '../send-http-request.ts';
 import { validateEndpointUrl } from '../validate-endpoint-url.ts';
-import { customHeaderProblems, customHeaders } from './validate-custom-headers.ts';
+import { customHeaderProblems, customHeaders } from '../custom-headers.ts';
 
 // `http`: the event envelope as JSON, signed with Standard Webhooks headers,
 // POSTed to any URL. Every active secret signs (rotation overlap), the

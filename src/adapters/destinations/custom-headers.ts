@@ -1,21 +1,36 @@
-import type { FieldProblem } from '../../../domain/shared/errors.ts';
+import type { FieldProblem } from '../../domain/shared/errors.ts';
 
-// The headers a CRM endpoint adds to each call: in practice its auth header
-// (`authorization: Bearer ...`, `x-api-key: ...`). They may not change how
-// the request is framed or what it means (no hop-by-hop, host, length or
-// content type) and may not carry CR/LF (header injection). Checked at
-// create/update and again before each send.
-//
-// Same rules as the http kind's custom headers (http/validate-custom-headers.ts);
-// kept separate because the lint layer rule reads any ".../http/..." import
-// as the HTTP layer. Merge the two once that helper sits beside send-http-request.ts.
+// Custom headers an HTTP or CRM endpoint may add to every request (typically an
+// auth token for the receiver's gateway). They must not be able to change
+// what the delivery means or how it is framed: no hop-by-hop headers, nothing
+// that overrides our signature, content type, host or length, and no CR/LF
+// (header injection). Checked at create/update (422) and again before each
+// send, so a row written some other way cannot smuggle one in.
 
+/** RFC 9110 token characters: what a header name may be made of. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const RESERVED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'content-type', 'content-encoding', 'expect', 'user-agent']);
+
+/** Hop-by-hop (RFC 9110 §7.6.1) and framing headers: the connection's business, not the endpoint's. */
+const RESERVED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-type',
+  'content-encoding',
+  'expect',
+  'user-agent',
+]);
+
 const MAX_HEADERS = 20;
 const MAX_VALUE_LENGTH = 4096;
 
-export function crmHeaderProblems(headers: unknown): FieldProblem[] {
+export function customHeaderProblems(headers: unknown): FieldProblem[] {
   if (headers === undefined || headers === null) return [];
   if (typeof headers !== 'object' || Array.isArray(headers)) return [{ field: 'settings.headers', message: 'must be an object of header names to string values' }];
   const entries = Object.entries(headers as Record<string, unknown>);
@@ -26,7 +41,7 @@ export function crmHeaderProblems(headers: unknown): FieldProblem[] {
     const field = `settings.headers.${name}`;
     const lower = name.toLowerCase();
     if (!TOKEN.test(name)) problems.push({ field, message: 'is not a valid header name' });
-    else if (RESERVED.has(lower) || lower.startsWith('proxy-')) problems.push({ field, message: 'is set by linkhook and cannot be overridden' });
+    else if (RESERVED.has(lower) || lower.startsWith('webhook-') || lower.startsWith('proxy-')) problems.push({ field, message: 'is set by linkhook and cannot be overridden' });
     else if (seen.has(lower)) problems.push({ field, message: 'is given twice (header names are case-insensitive)' });
     else if (typeof value !== 'string') problems.push({ field, message: 'must be a string' });
     else if (/[\r\n\0]/.test(value)) problems.push({ field, message: 'must not contain CR, LF or NUL' });
@@ -36,8 +51,8 @@ export function crmHeaderProblems(headers: unknown): FieldProblem[] {
   return problems;
 }
 
-/** The headers, lower-cased, once crmHeaderProblems found nothing. */
-export function crmHeaders(headers: unknown): Record<string, string> {
+/** The headers, lower-cased, once customHeaderProblems found nothing. */
+export function customHeaders(headers: unknown): Record<string, string> {
   if (headers === undefined || headers === null || typeof headers !== 'object') return {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (typeof v === 'string') out[k.toLowerCase()] = v;
