@@ -2,31 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Link } from '../../src/domain/links/link.ts';
 import { resolveVisit } from '../../src/domain/links/resolve-destination.ts';
+import { makeLink } from '../storage/fixtures.ts';
 
 function link(over: Partial<Link> = {}): Link {
-  return {
-    id: 'lnk_1',
-    workspaceId: 'ws_1',
-    domain: null,
-    slug: 'abc',
-    url: 'https://example.com/a',
-    redirectType: 302,
-    title: null,
-    tags: [],
-    campaign: null,
-    utm: {},
-    priority: 'normal',
-    owner: null,
-    expiresAt: null,
-    expiredUrl: null,
-    scheduledChanges: [],
-    isTest: false,
-    externalId: null,
-    metadata: {},
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...over,
-  };
+  return makeLink('ws_1', { slug: 'abc', url: 'https://example.com/a', ...over });
 }
 
 const at = (iso: string) => new Date(iso);

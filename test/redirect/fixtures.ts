@@ -2,31 +2,10 @@
 import type { Click } from '../../src/domain/clicks/click.ts';
 import type { Link } from '../../src/domain/links/link.ts';
 import { newId } from '../../src/domain/shared/ids.ts';
+import { makeLink } from '../storage/fixtures.ts';
 
 export function sampleLink(over: Partial<Link> = {}): Link {
-  return {
-    id: newId('link'),
-    workspaceId: 'ws_test',
-    domain: null,
-    slug: 'promo',
-    url: 'https://example.com/landing',
-    redirectType: 302,
-    title: null,
-    tags: [],
-    campaign: null,
-    utm: {},
-    priority: 'normal',
-    owner: null,
-    expiresAt: null,
-    expiredUrl: null,
-    scheduledChanges: [],
-    isTest: false,
-    externalId: null,
-    metadata: {},
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...over,
-  };
+  return makeLink('ws_test', { slug: 'promo', url: 'https://example.com/landing', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over });
 }
 
 export function sampleClick(linkId: string, over: Partial<Click> = {}): Click {
