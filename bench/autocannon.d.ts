@@ -27,6 +27,8 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     headers?: Record<string, string>;
+    /** Requests per second across all connections (a paced, open-loop load). */
+    overallRate?: number;
   }
   function autocannon(opts: Options): Promise<Result>;
   export default autocannon;

@@ -1,10 +1,12 @@
 // The ports the domain needs from the outside world. Adapters implement them;
 // entrypoints wire them. Nothing here knows about SQL, HTTP or the process.
+import type { AnalyticsRepo } from './analytics/ports.ts';
 import type { Click, LinkStats } from './clicks/click.ts';
 import type { DeliveryRepo, DestinationStateRepo, EndpointRepo, EventRepo, IdempotencyRepo } from './delivery/ports.ts';
 import type { CustomDomain } from './domains/custom-domain.ts';
 import type { Link } from './links/link.ts';
 import type { LinkMonitorRepo } from './links/link-monitor.ts';
+import type { ReportScheduleRepo, ReportStatsRepo } from './reports/report-schedule.ts';
 import type { AlertRepo, RuleRepo } from './rules/ports.ts';
 import type { ApiKey, Workspace } from './workspaces/workspace.ts';
 
@@ -120,6 +122,8 @@ export interface DomainRepo {
 
 /** The repositories, as seen inside one transaction or outside any. */
 export interface Repos {
+  // Analytics queries, rollups and export pages (src/domain/analytics/ports.ts).
+  analytics: AnalyticsRepo;
   workspaces: WorkspaceRepo;
   apiKeys: ApiKeyRepo;
   links: LinkRepo;
@@ -134,6 +138,11 @@ export interface Repos {
   // Alert rules and alerts (src/domain/rules/ports.ts).
   rules: RuleRepo;
   alerts: AlertRepo;
+  // Health-check and lifecycle-notice state (src/domain/links/link-monitor.ts).
+  linkMonitor: LinkMonitorRepo;
+  // Report schedules and their summary figures (src/domain/reports/report-schedule.ts).
+  reports: ReportScheduleRepo;
+  reportStats: ReportStatsRepo;
 }
 
 export interface Storage extends Repos {

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { AppError } from '../domain/shared/errors.ts';
+import { importClicksCommand } from './commands/import-clicks.ts';
 import { importLinks } from './commands/import-links.ts';
 import { createKey } from './commands/keys.ts';
+import { backtestCommand } from './commands/rules-backtest.ts';
 import { serve } from './commands/serve.ts';
 import { runWorker } from './commands/worker.ts';
 import { openStorage } from './create-linkhook.ts';
@@ -52,6 +54,29 @@ links
   .option('--report <path>', 'where to write the per-row report (default: FILE.report.csv)')
   .action(async (file: string, o: { workspace: string; report?: string }) => {
     process.exitCode = await importLinks(loadConfig(), file, o);
+  });
+
+const rules = program.command('rules').description('alert rules');
+rules
+  .command('backtest')
+  .description('replay stored clicks through a rule: when, and for which link, it would have fired (writes nothing)')
+  .argument('<rule>', 'rule id (rule_...)')
+  .requiredOption('--from <time>', 'start of the period, ISO 8601 (e.g. 2025-05-01T00:00:00Z)')
+  .requiredOption('--to <time>', 'end of the period, ISO 8601')
+  .option('--workspace <workspace>', 'workspace handle', 'default')
+  .option('--json', 'print the whole result as JSON')
+  .action(async (rule: string, o: { from: string; to: string; workspace: string; json?: boolean }) => {
+    process.exitCode = await backtestCommand(loadConfig(), rule, o);
+  });
+
+const clicks = program.command('clicks').description('click history');
+clicks
+  .command('import')
+  .description('import click history from an NDJSON file, one click per line (docs/api.md, "Click history import")')
+  .argument('<file>', 'NDJSON file')
+  .option('--workspace <workspace>', 'workspace handle', 'default')
+  .action(async (file: string, o: { workspace: string }) => {
+    process.exitCode = await importClicksCommand(loadConfig(), file, o);
   });
 
 try {

@@ -16,6 +16,7 @@ import { createDeliverySignal } from '../domain/delivery/delivery-signal.ts';
 import { createMetrics } from '../http/metrics.ts';
 import type { DeliveryDispatcher } from '../worker/delivery-dispatcher.ts';
 import { createDeliveryWorker } from './create-delivery-worker.ts';
+import { createReportWorker } from './create-report-worker.ts';
 import { wireDestinations } from './wire-destinations.ts';
 import type { HttpServer } from '../http/server.ts';
 import { createHttpServer } from '../http/server.ts';
@@ -90,6 +91,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
 
   // Delivery worker (src/worker): in-process unless LINKHOOK_WORKER=false.
   const worker = config.worker ? createDeliveryWorker(config, { storage, clock, destinations, signal: deliverySignal, registry }) : undefined;
+  const reports = config.worker ? createReportWorker(config, { storage, clock, signal: deliverySignal }) : undefined;
 
   let closed = false;
   return {
@@ -100,6 +102,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     worker,
     async listen() {
       worker?.start();
+      reports?.start();
       return http.app.listen({ port: config.port, host: config.host });
     },
     async close() {
@@ -107,6 +110,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
       closed = true;
       await http.app.close();
       await http.drain();
+      await reports?.stop();
       await worker?.stop({ graceMs: 5000 }); // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest
       await outbound.close();
       await storage.close();

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Click } from '../../src/domain/clicks/click.ts';
+import { clickCountContract } from './contract-click-counts.ts';
 import type { CurrentStorage } from './contract.ts';
 import { addWorkspace, makeClick, makeLink } from './fixtures.ts';
 
 export function clickContract(get: CurrentStorage): void {
+  clickCountContract(get);
+
   void it('round-trips every field of a click and counts them all', async () => {
     const s = get();
     const ws = await addWorkspace(s);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Storage } from '../../src/domain/ports.ts';
+import { analyticsContract } from './contract-analytics.ts';
 import { clickContract } from './contract-clicks.ts';
 import { deliveryContract } from './contract-deliveries.ts';
 import { linkContract } from './contract-links.ts';
@@ -31,6 +32,7 @@ export function storageContract(open: OpenStorage): void {
 
   void describe('links', () => linkContract(get));
   void describe('clicks', () => clickContract(get));
+  void describe('analytics', () => analyticsContract(get));
   void describe('storage', () => storageLevelContract(get));
   void describe('events and deliveries', () => deliveryContract(get));
 }

@@ -78,4 +78,20 @@ export interface AlertPayload {
   action: string;
   triggered_at: string;
   resolved_at: string | null;
+  /** What the evaluator measured beyond the figures (baseline, failing check...); absent when nothing. */
+  details?: Record<string, unknown>;
+  /** true on the one extra alert.triggered sent to the escalation endpoints when nobody acknowledged in time. */
+  escalated?: boolean;
+  /** true on a fire drill (`POST /rules/{id}/drill`): a synthetic alert, nothing is wrong. */
+  is_drill?: boolean;
+  /** Storm control: one message standing for `count` alerts of one rule that changed in one evaluation. */
+  group?: AlertGroupPayload;
+}
+
+export interface AlertGroupPayload {
+  count: number;
+  /** The grouped alerts' ids (the first 100), each readable at GET /api/v1/alerts/{id}. */
+  alert_ids: string[];
+  /** The worst cases (furthest from the threshold), at most 5. */
+  worst: { alert_id: string; subject: string; link_id: string | null; summary: string; value: number | null }[];
 }

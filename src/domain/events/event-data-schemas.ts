@@ -19,6 +19,20 @@ const link = linkPayloadSchema;
 const actor = actorSchema;
 const utmKey = z.enum(['source', 'medium', 'campaign', 'term', 'content']);
 
+/** What bulk-import QA looks for (src/domain/imports/import-qa.ts); docs/api.md explains each. */
+export const IMPORT_FINDING_KINDS = ['duplicate_destination', 'missing_utm', 'malformed_utm', 'redirect_chain', 'missing_slug', 'slug_collision', 'foreign_domain'] as const;
+const importQaSchema = z
+  .object({
+    /** False when the import skipped the outbound redirect-chain check. */
+    redirects_checked: z.boolean(),
+    counts: z.object(Object.fromEntries(IMPORT_FINDING_KINDS.map((k) => [k, z.number().int().nonnegative()])) as Record<(typeof IMPORT_FINDING_KINDS)[number], z.ZodNumber>).strict(),
+    /** Row numbers as a spreadsheet shows them (the header is row 1). */
+    findings: z.array(z.object({ row: z.number().int().positive(), kind: z.enum(IMPORT_FINDING_KINDS), message: z.string(), value: z.string().nullable() }).strict()),
+    /** True when there were more findings than the event carries (the CLI's report file and the API answer have them all). */
+    truncated: z.boolean(),
+  })
+  .strict();
+
 /** The link fields a change can touch, by their API (snake_case) names. */
 export const LINK_CHANGE_FIELDS = [
   'domain',
@@ -113,6 +127,23 @@ export const EVENT_DATA_SCHEMAS = {
           top_links: z.array(z.object({ link_id: z.string(), short_url: z.string().url(), title: z.string().nullable(), clicks: count }).strict()),
           top_countries: z.array(z.object({ country: z.string().nullable(), clicks: count }).strict()),
           top_referrers: z.array(z.object({ referrer_domain: z.string().nullable(), clicks: count }).strict()),
+          // Scheduled summaries (docs/reports.md): the chart's series, growth
+          // against the previous period, suspected problems, idle campaign links.
+          timezone: z.string().min(1),
+          daily_clicks: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), clicks: count }).strict()),
+          growing_links: z.array(z.object({ link_id: z.string(), short_url: z.string().url(), title: z.string().nullable(), clicks: count, previous_clicks: count }).strict()),
+          issues: z.array(
+            z
+              .object({
+                link_id: z.string(),
+                short_url: z.string().url(),
+                title: z.string().nullable(),
+                kind: z.enum(['failing_health_check', 'incomplete_utm', 'expired_but_visited']),
+                detail: z.string(),
+              })
+              .strict(),
+          ),
+          inactive_links: z.array(z.object({ link_id: z.string(), short_url: z.string().url(), title: z.string().nullable(), campaign: z.string() }).strict()),
         })
         .strict(),
     })
@@ -146,6 +177,7 @@ export const EVENT_DATA_SCHEMAS = {
           failed: count,
           started_at: isoTimestamp,
           finished_at: isoTimestamp,
+          qa: importQaSchema,
         })
         .strict(),
       actor,

@@ -84,6 +84,19 @@ export const alertPayloadSchema = z
     action: z.string(),
     triggered_at: iso,
     resolved_at: iso.nullable(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    escalated: z.boolean().optional(),
+    is_drill: z.boolean().optional(),
+    group: z
+      .object({
+        count: z.number().int().positive(),
+        alert_ids: z.array(z.string()),
+        worst: z.array(
+          z.object({ alert_id: z.string(), subject: z.string(), link_id: nullableText, summary: z.string(), value: z.number().nullable() }).strict(),
+        ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

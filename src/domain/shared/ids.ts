@@ -1,5 +1,5 @@
 import { randomFillSync, randomInt } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { factory, monotonicFactory } from 'ulid';
 
 // Prefixed, time-sortable ids (`lnk_01JD...`): the prefix tells a human what an
 // id is when it appears in a log or a support ticket; the ULID body sorts by
@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   rule: 'rule',
   alert: 'alr',
+  report: 'rpt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -41,6 +42,17 @@ const ulid = monotonicFactory(pooledPrng);
 
 export function newId(kind: IdKind, nowMs: number = Date.now()): string {
   return `${ID_PREFIXES[kind]}_${ulid(nowMs).toLowerCase()}`;
+}
+
+const ulidAt = factory(pooledPrng);
+
+/**
+ * An id dated `atMs` even when that is in the past (imported click history).
+ * newId's monotonic factory dates an id at or after the newest one minted in
+ * this process, so a 2024 click imported today would sort among today's.
+ */
+export function newIdAt(kind: IdKind, atMs: number): string {
+  return `${ID_PREFIXES[kind]}_${ulidAt(atMs).toLowerCase()}`;
 }
 
 export function hasPrefix(id: string, kind: IdKind): boolean {

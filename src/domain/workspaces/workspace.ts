@@ -18,6 +18,10 @@ export const SCOPES = [
   'endpoints:write',
   'deliveries:read',
   'deliveries:write',
+  'rules:read',
+  'rules:write',
+  'alerts:read',
+  'alerts:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { createDeliverySignal } from '../../domain/delivery/delivery-signal.ts';
 import { systemClock } from '../../domain/shared/clock.ts';
 import { createDeliveryWorker } from '../create-delivery-worker.ts';
+import { createReportWorker } from '../create-report-worker.ts';
 import { openStorage } from '../create-linkhook.ts';
 import { wireDestinations } from '../wire-destinations.ts';
 
@@ -17,8 +18,11 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
   await storage.migrate();
   const outbound = wireDestinations(config);
   const { destinations } = outbound;
-  const worker = createDeliveryWorker(config, { storage, clock: systemClock, destinations, signal: createDeliverySignal(), registry: new Registry() });
+  const signal = createDeliverySignal();
+  const worker = createDeliveryWorker(config, { storage, clock: systemClock, destinations, signal, registry: new Registry() });
   worker.start();
+  const reports = createReportWorker(config, { storage, clock: systemClock, signal });
+  reports.start();
   process.stdout.write(`linkhook worker ${worker.owner} delivering (${storage.dialect}, concurrency ${config.workerConcurrency})\n`);
 
   let stopping = false;
@@ -29,8 +33,9 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
     // A hard deadline past the worker's own 10 s grace: a stuck database must not hold a deploy forever.
     const timer = setTimeout(() => process.exit(1), 15_000);
     timer.unref();
-    worker
+    reports
       .stop()
+      .then(() => worker.stop())
       .then(async () => {
         await outbound.close();
         await storage.close();

@@ -1,14 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
+import { backtestRoutes } from './backtest-routes.ts';
+import { clickImportRoutes } from './click-import-routes.ts';
 import { domainsRoutes } from './domains-routes.ts';
 import { deliveriesRoutes } from './deliveries-routes.ts';
 import { endpointsRoutes } from './endpoints-routes.ts';
 import { createErrorHandler, routeNotFound } from './error-handler.ts';
+import { exportsRoutes } from './exports-routes.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { linksRoutes } from './links-routes.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { qrRoutes } from './qr-routes.ts';
+import { reportsRoutes } from './reports-routes.ts';
 
 // Everything here lives in encapsulated plugins: the error handler, the body
 // parser and the not-found handler apply to /api/*, /healthz and /metrics
@@ -52,9 +56,13 @@ export async function registerApi(app: FastifyInstance, deps: HttpDeps): Promise
         await linksRoutes(v1, deps);
         await qrRoutes(v1, deps);
         await analyticsRoutes(v1, deps);
+        await exportsRoutes(v1, deps);
         await domainsRoutes(v1, deps);
         await endpointsRoutes(v1, deps);
         await deliveriesRoutes(v1, deps);
+        await reportsRoutes(v1, deps);
+        await backtestRoutes(v1, deps);
+        await clickImportRoutes(v1, deps);
       },
       { prefix: '/v1' },
     );

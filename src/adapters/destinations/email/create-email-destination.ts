@@ -4,6 +4,7 @@ import type { FieldProblem } from '../../../domain/shared/errors.ts';
 import { describeEvent } from '../describe-event.ts';
 import { parseEmailSettings } from './email-settings.ts';
 import { renderEmail } from './render-email.ts';
+import { renderReportEmail } from './render-report-email.ts';
 import { classifySmtpError, replyCode } from './smtp-error.ts';
 
 // `email` destination: one message per event over the operator's SMTP relay,
@@ -74,7 +75,9 @@ export function createEmailDestination(opts: EmailDestinationOptions): EmailDest
       return { ok: false, request: null, response: null, durationMs: elapsed(), errorClass: 'config', error: `email endpoint cannot send: ${why}`, permanent: transport !== null };
     }
 
-    const mail = renderEmail(describeEvent(ctx.event), { subjectPrefix: settings.subjectPrefix, footer });
+    // report.summary gets its own layout and an inline chart; everything else the generic one.
+    const report = renderReportEmail(ctx.event, { subjectPrefix: settings.subjectPrefix, footer });
+    const mail = report ?? renderEmail(describeEvent(ctx.event), { subjectPrefix: settings.subjectPrefix, footer });
     const request = {
       method: 'SMTP',
       url: redactUrl(opts.smtpUrl ?? ''),
@@ -89,6 +92,7 @@ export function createEmailDestination(opts: EmailDestinationOptions): EmailDest
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        ...(report ? { attachments: report.attachments } : {}),
         // The same Message-ID on every retry of this event to this endpoint:
         // mail stores that deduplicate by Message-ID drop a re-sent copy.
         messageId: `<${ctx.webhookId}.${ctx.endpoint.id}@${fromDomain(opts.from)}>`,

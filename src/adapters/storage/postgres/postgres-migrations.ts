@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../sql/database.ts';
 import type { Migration } from '../sql/sql-dialect.ts';
+import { postgresAnalyticsMigration } from './postgres-analytics-migration.ts';
+import { postgresRulesMigration } from './postgres-rules-migration.ts';
+import { postgresClickCountsMigration } from './postgres-click-counts-migration.ts';
+import { postgresLinkHealthMigration } from './postgres-link-health-migration.ts';
+import { postgresReportsMigration } from './postgres-reports-migration.ts';
 
 // PostgreSQL DDL. Tables are created unqualified: the pool's search_path puts
 // them in the configured schema. Times are BIGINT epoch ms, booleans BOOLEAN,
@@ -222,4 +227,9 @@ export const postgresMigrations: readonly Migration[] = [
         `create index idempotency_keys_expiry on idempotency_keys(expires_at)`,
       ]),
   },
+  postgresLinkHealthMigration,
+  postgresClickCountsMigration,
+  postgresRulesMigration,
+  postgresReportsMigration,
+  postgresAnalyticsMigration,
 ];

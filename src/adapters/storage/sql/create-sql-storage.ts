@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { InvalidationKey, Repos, Storage } from '../../../domain/ports.ts';
+import { createAnalyticsRepo } from './analytics-repo.ts';
 import { createClickRepo } from './click-repo.ts';
 import type { Db } from './database.ts';
 import { createDeliveryRepo } from './delivery-repo.ts';
@@ -8,14 +9,18 @@ import { createDomainRepo } from './domain-repo.ts';
 import { createEndpointRepo } from './endpoint-repo.ts';
 import { createEventRepo } from './event-repo.ts';
 import { createDestinationStateRepo, createIdempotencyRepo } from './idempotency-repo.ts';
+import { createLinkMonitorRepo } from './link-monitor-repo.ts';
 import { createLinkRepo } from './link-repo.ts';
 import type { RepoContext } from './repo-context.ts';
+import { createReportScheduleRepo, createReportStatsRepo } from './report-repo.ts';
+import { createAlertRepo, createRuleRepo } from './rule-repo.ts';
 import { runMigrations } from './run-migrations.ts';
 import type { SqlDialect } from './sql-dialect.ts';
 import { createApiKeyRepo, createWorkspaceRepo } from './workspace-repos.ts';
 
 export function createRepos(ctx: RepoContext): Repos {
   return {
+    analytics: createAnalyticsRepo(ctx),
     workspaces: createWorkspaceRepo(ctx),
     apiKeys: createApiKeyRepo(ctx),
     links: createLinkRepo(ctx),
@@ -26,6 +31,11 @@ export function createRepos(ctx: RepoContext): Repos {
     deliveries: createDeliveryRepo(ctx),
     destinationState: createDestinationStateRepo(ctx),
     idempotency: createIdempotencyRepo(ctx),
+    rules: createRuleRepo(ctx),
+    alerts: createAlertRepo(ctx),
+    linkMonitor: createLinkMonitorRepo(ctx),
+    reports: createReportScheduleRepo(ctx),
+    reportStats: createReportStatsRepo(ctx),
   };
 }
 

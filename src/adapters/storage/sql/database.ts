@@ -1,4 +1,5 @@
 import type { ColumnType, Kysely } from 'kysely';
+import type { ReportSchedulesTable } from './report-repo.ts';
 
 // The table types both dialects share. Kysely compiles the same query code to
 // either dialect; only the DDL (in each dialect's migrations) differs.
@@ -197,6 +198,76 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+export interface LinkHealthTable {
+  link_id: string;
+  workspace_id: string;
+  status: string;
+  consecutive_failures: number;
+  failing_since: number | null;
+  last_check: ColumnType<unknown, string | null, string | null>;
+  next_check_at: number;
+  updated_at: number;
+}
+
+export interface LinkNoticesTable {
+  link_id: string;
+  key: string;
+  workspace_id: string;
+  created_at: number;
+}
+
+export interface RulesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  scope: Json;
+  trigger_spec: Json;
+  /** Copied out of trigger_spec so the claim filters by type without reading JSON. */
+  trigger_type: string;
+  endpoint_ids: Json;
+  escalation_endpoint_ids: Json;
+  owner_name: string;
+  owner_contact: string | null;
+  action: string;
+  severity: string;
+  class: string;
+  cooldown_ms: number;
+  response_time_ms: number | null;
+  include_bots: SqlBool;
+  enabled: SqlBool;
+  /** When the rule is next due for evaluation; holds the lease expiry while one runs. */
+  next_eval_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  workspace_id: string;
+  rule_id: string;
+  fingerprint: string;
+  subject: string;
+  link_id: string | null;
+  status: string;
+  severity: string;
+  summary: string;
+  metric: string | null;
+  value: number | null;
+  threshold: number | null;
+  window_spec: string | null;
+  details: Json;
+  is_drill: SqlBool;
+  triggered_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  snoozed_until: number | null;
+  escalated_at: number | null;
+  last_notified_at: number | null;
+  clear_streak: number;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: number;
@@ -218,6 +289,11 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   destination_state: DestinationStateTable;
   idempotency_keys: IdempotencyKeysTable;
+  rules: RulesTable;
+  alerts: AlertsTable;
+  link_health: LinkHealthTable;
+  link_notices: LinkNoticesTable;
+  report_schedules: ReportSchedulesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../sql/database.ts';
 import type { Migration } from '../sql/sql-dialect.ts';
+import { sqliteAnalyticsMigration } from './sqlite-analytics-migration.ts';
+import { sqliteRulesMigration } from './sqlite-rules-migration.ts';
+import { sqliteClickCountsMigration } from './sqlite-click-counts-migration.ts';
+import { sqliteLinkHealthMigration } from './sqlite-link-health-migration.ts';
+import { sqliteReportsMigration } from './sqlite-reports-migration.ts';
 
 // SQLite DDL. STRICT tables (SQLite >= 3.37) reject a value of the wrong type
 // instead of storing it silently. Times are INTEGER epoch ms, booleans 0/1,
@@ -215,4 +220,9 @@ export const sqliteMigrations: readonly Migration[] = [
         `create index idempotency_keys_expiry on idempotency_keys(expires_at)`,
       ]),
   },
+  sqliteLinkHealthMigration,
+  sqliteClickCountsMigration,
+  sqliteRulesMigration,
+  sqliteReportsMigration,
+  sqliteAnalyticsMigration,
 ];

@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import type { Migration } from '../sql/sql-dialect.ts';
+
+/**
+ * Daily analytics rollups (sql/analytics-rollup.ts): per workspace, UTC day,
+ * dimension and value, the human non-test clicks and exact distinct visitors.
+ * Rebuildable from raw clicks at any time (resetRollups). Ids are COLLATE "C"
+ * like every id column (postgres-migrations.ts): the cursor compares with <.
+ */
+export const postgresAnalyticsMigration: Migration = {
+  name: '0006_analytics',
+  up: async (tx) => {
+    await sql`create table analytics_daily (
+      workspace_id text collate "C" not null,
+      dim text not null,
+      day bigint not null,
+      value text not null,
+      clicks bigint not null,
+      visitors bigint not null,
+      primary key (workspace_id, dim, day, value)
+    )`.execute(tx);
+    await sql`create table analytics_rollup_state (
+      name text primary key,
+      click_id text collate "C" not null,
+      updated_at bigint not null
+    )`.execute(tx);
+    await sql`insert into analytics_rollup_state (name, click_id, updated_at) values ('clicks', '', 0)`.execute(tx);
+  },
+};

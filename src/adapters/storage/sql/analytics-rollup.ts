@@ -1,0 +1,157 @@
+import { sql } from 'kysely';
+import type { AnalyticsRepo } from '../../../domain/analytics/ports.ts';
+import type { VisitorMemory } from '../../../domain/analytics/visitor-memory.ts';
+import type { AnalyticsDailyTable, AnalyticsDb, RollupClickRow } from './analytics-sql.ts';
+import { DAY_MS, ROLLUP_CLICK_COLUMNS, ROLLUP_DIMS, analyticsDb, rollupValue, utmOf } from './analytics-sql.ts';
+import type { RepoContext } from './repo-context.ts';
+import { atomic } from './repo-context.ts';
+
+// The rollup worker's step: fold the next settled clicks past the cursor into
+// analytics_daily, moving the cursor in the same transaction. A second
+// process doing the same loses the compare-and-set on the cursor and rolls
+// back, so no click is ever counted twice.
+
+/**
+ * Clicks younger than this are left for the next step: a click is committed
+ * after its id is minted, at worst after SQLite's 5 s busy timeout
+ * (sqlite-dialect.ts). 10 s is twice that; a commit later still is missed by
+ * the rollup until the next rebuild (resetRollups).
+ */
+export const SETTLE_MS = 10_000;
+
+/** Clicks per step: ~100 ms of work on this box, so a step never holds the write lock long. */
+export const DEFAULT_BATCH = 5000;
+
+/** Rows per upsert: 6 parameters each, far under SQLite's 32,766. */
+const ROWS_PER_UPSERT = 1000;
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** The smallest click id minted at `ms`: ids are `clk_` + a lowercase ULID, whose first 10 characters are the time. */
+export function clickIdFloor(ms: number): string {
+  let t = Math.max(0, Math.floor(ms));
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = (CROCKFORD[t % 32] as string) + out;
+    t = Math.floor(t / 32);
+  }
+  return `clk_${out}`;
+}
+
+/** The time a click id was minted at (its ULID time part). */
+export function clickIdTime(id: string): number {
+  let t = 0;
+  for (const ch of id.slice(4, 14)) t = t * 32 + CROCKFORD.indexOf(ch);
+  return t;
+}
+
+class LostCursor extends Error {}
+
+async function seedDay(db: AnalyticsDb, memory: VisitorMemory, workspaceId: string, day: number, cursor: string, no: number | boolean): Promise<void> {
+  memory.open(workspaceId, day);
+  // Clicks minted after the cursor cannot have been folded: a day that starts
+  // after it (the usual case: a new day, a rebuild) needs no read at all.
+  if (cursor === '' || day > clickIdTime(cursor)) return;
+  const rows = (await db
+    .selectFrom('clicks')
+    .select(ROLLUP_CLICK_COLUMNS)
+    .where('workspace_id', '=', workspaceId)
+    .where('ts', '>=', day)
+    .where('ts', '<', day + DAY_MS)
+    .where('id', '<=', cursor)
+    .where('is_bot', '=', no)
+    .where('is_test', '=', no)
+    .execute()) as RollupClickRow[];
+  for (const row of rows) {
+    const utm = utmOf(row);
+    for (const dim of ROLLUP_DIMS) memory.add(workspaceId, day, `${dim}\u0000${rollupValue(row, utm, dim) ?? ''}`, row.visitor_hash);
+  }
+}
+
+export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 'refreshRollups' | 'resetRollups'> {
+  const no = ctx.dialect.bool(false);
+
+  const step = (db: AnalyticsDb, memory: VisitorMemory, nowMs: number, batch: number): Promise<number> =>
+    (async () => {
+      const state = await db.selectFrom('analytics_rollup_state').select('click_id').where('name', '=', 'clicks').executeTakeFirstOrThrow();
+      const cursor = state.click_id;
+      if (memory.cursor !== cursor) {
+        memory.clear(); // first step, or another process moved the cursor: our sets are stale
+        memory.cursor = cursor;
+      }
+      const rows = (await db
+        .selectFrom('clicks')
+        .select(ROLLUP_CLICK_COLUMNS)
+        .where('id', '>', cursor)
+        .where('id', '<', clickIdFloor(nowMs - SETTLE_MS))
+        .orderBy('id')
+        .limit(batch)
+        .execute()) as RollupClickRow[];
+      const last = rows[rows.length - 1];
+      if (!last) return 0;
+
+      const deltas = new Map<string, AnalyticsDailyTable>();
+      const touched = new Set<string>();
+      for (const row of rows) {
+        if (row.is_bot || row.is_test) continue;
+        const day = Math.floor(Number(row.ts) / DAY_MS) * DAY_MS;
+        touched.add(`${row.workspace_id} ${day}`);
+        if (!memory.has(row.workspace_id, day)) await seedDay(db, memory, row.workspace_id, day, cursor, no);
+        const utm = utmOf(row);
+        for (const dim of ROLLUP_DIMS) {
+          const value = rollupValue(row, utm, dim) ?? '';
+          const group = `${dim}\u0000${value}`;
+          const id = `${row.workspace_id}\u0000${day}\u0000${group}`;
+          const fresh = memory.add(row.workspace_id, day, group, row.visitor_hash) ? 1 : 0;
+          const d = deltas.get(id);
+          if (d) {
+            d.clicks++;
+            d.visitors += fresh;
+          } else deltas.set(id, { workspace_id: row.workspace_id, dim, day, value, clicks: 1, visitors: fresh });
+        }
+      }
+      const values = [...deltas.values()];
+      for (let i = 0; i < values.length; i += ROWS_PER_UPSERT) {
+        await db
+          .insertInto('analytics_daily')
+          .values(values.slice(i, i + ROWS_PER_UPSERT))
+          .onConflict((oc) =>
+            oc.columns(['workspace_id', 'dim', 'day', 'value']).doUpdateSet({
+              clicks: sql`analytics_daily.clicks + excluded.clicks`,
+              visitors: sql`analytics_daily.visitors + excluded.visitors`,
+            }),
+          )
+          .execute();
+      }
+      const moved = await db
+        .updateTable('analytics_rollup_state')
+        .set({ click_id: last.id, updated_at: nowMs })
+        .where('name', '=', 'clicks')
+        .where('click_id', '=', cursor)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new LostCursor();
+      memory.cursor = last.id;
+      memory.trim(touched);
+      return rows.length;
+    })();
+
+  return {
+    async refreshRollups(memory, nowMs, batch = DEFAULT_BATCH) {
+      try {
+        return await atomic(ctx, (tx) => step(analyticsDb(tx), memory, nowMs, batch));
+      } catch (err) {
+        memory.clear(); // the transaction rolled back: so must the sets
+        if (err instanceof LostCursor) return 0;
+        throw err;
+      }
+    },
+
+    async resetRollups() {
+      await atomic(ctx, async (tx) => {
+        const db = analyticsDb(tx);
+        await db.deleteFrom('analytics_daily').execute();
+        await db.updateTable('analytics_rollup_state').set({ click_id: '', updated_at: Date.now() }).where('name', '=', 'clicks').execute();
+      });
+    },
+  };
+}

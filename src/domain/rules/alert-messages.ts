@@ -1,0 +1,111 @@
+import type { AlertGroupPayload, AlertPayload, EventEnvelope } from '../events/envelope.ts';
+import { linkPayload } from '../events/event-payloads.ts';
+import { newEvent } from '../events/new-event.ts';
+import type { Link } from '../links/link.ts';
+import { newId } from '../shared/ids.ts';
+import type { Alert, Rule } from './rule.ts';
+
+// Alert rows -> alert.triggered / alert.resolved envelopes, one per alert or,
+// past the storm threshold, ONE per batch naming the count and the worst cases.
+
+/**
+ * More than 10 alerts of one rule changing in one evaluation become one
+ * grouped message. 10 is about what one person reads in a channel before it
+ * stops being information: a site migration that breaks 500 links is one
+ * incident, not 500 pages.
+ */
+export const STORM_GROUP_ABOVE = 10;
+/** Worst cases named in a grouped message. */
+export const STORM_WORST_CASES = 5;
+/** Ids listed in a grouped message; the count is always exact. */
+const GROUP_IDS_LISTED = 100;
+
+export interface MessageContext {
+  rule: Rule;
+  now: Date;
+  baseUrl: string;
+  customDomainScheme: 'http' | 'https';
+  /** Links by id, for `data.link`. */
+  links: ReadonlyMap<string, Link>;
+}
+
+export interface MessageFlags {
+  escalated?: boolean;
+  isDrill?: boolean;
+}
+
+export function alertPayload(rule: Rule, a: Alert, flags: MessageFlags = {}): AlertPayload {
+  const p: AlertPayload = {
+    id: a.id,
+    fingerprint: a.fingerprint,
+    rule_id: rule.id,
+    rule_name: rule.name,
+    status: a.status,
+    severity: a.severity,
+    summary: a.summary,
+    metric: a.metric,
+    value: a.value,
+    threshold: a.threshold,
+    window: a.window,
+    owner: { name: rule.owner.name, contact: rule.owner.contact },
+    action: rule.action,
+    triggered_at: a.triggeredAt,
+    resolved_at: a.resolvedAt,
+  };
+  if (Object.keys(a.details).length > 0) p.details = a.details;
+  if (flags.escalated) p.escalated = true;
+  if (flags.isDrill || a.isDrill) p.is_drill = true;
+  return p;
+}
+
+/** How far past its threshold an alert is, relative to the threshold: the "worst" order of a group. */
+function badness(a: Alert): number {
+  if (a.value === null) return 0;
+  if (a.threshold === null) return Math.abs(a.value);
+  return Math.abs(a.value - a.threshold) / Math.max(Math.abs(a.threshold), 1);
+}
+
+function oneEvent(ctx: MessageContext, a: Alert, flags: MessageFlags): EventEnvelope {
+  const link = a.linkId === null ? undefined : ctx.links.get(a.linkId);
+  const alert = alertPayload(ctx.rule, a, flags);
+  const ws = ctx.rule.workspaceId;
+  const data = link ? { alert, link: linkPayload(link, ctx.now, ctx.baseUrl, ctx.customDomainScheme) } : { alert };
+  return a.status === 'triggered' ? newEvent('alert.triggered', ws, data, ctx.now) : newEvent('alert.resolved', ws, data, ctx.now);
+}
+
+function groupEvent(ctx: MessageContext, alerts: readonly Alert[], status: Alert['status'], flags: MessageFlags): EventEnvelope {
+  const { rule, now } = ctx;
+  const worst = [...alerts].sort((x, y) => badness(y) - badness(x)).slice(0, STORM_WORST_CASES);
+  const top = worst[0] as Alert;
+  const group: AlertGroupPayload = {
+    count: alerts.length,
+    alert_ids: alerts.slice(0, GROUP_IDS_LISTED).map((a) => a.id),
+    worst: worst.map((a) => ({ alert_id: a.id, subject: a.subject, link_id: a.linkId, summary: a.summary, value: a.value })),
+  };
+  const verb = status === 'triggered' ? 'tripped' : 'recovered from';
+  const names = worst.map((a) => a.subject).join(', ');
+  const alert: AlertPayload = {
+    ...alertPayload(rule, top, flags),
+    // Not an alert row: the grouped message's own id. Each grouped alert keeps its row (group.alert_ids).
+    id: newId('alert', now.getTime()),
+    fingerprint: `${rule.id}:group`,
+    summary: `${alerts.length} subjects ${verb} "${rule.name}" at once; worst: ${names}`,
+    triggered_at: alerts.reduce((min, a) => (a.triggeredAt < min ? a.triggeredAt : min), top.triggeredAt),
+    resolved_at: status === 'resolved' ? now.toISOString() : null,
+    group,
+  };
+  delete alert.details;
+  const data = { alert };
+  return status === 'triggered' ? newEvent('alert.triggered', rule.workspaceId, data, now) : newEvent('alert.resolved', rule.workspaceId, data, now);
+}
+
+/**
+ * The messages for alerts that changed in one evaluation, all of one status:
+ * one each, or one grouped message when there are more than STORM_GROUP_ABOVE.
+ */
+export function alertMessages(ctx: MessageContext, alerts: readonly Alert[], flags: MessageFlags = {}): EventEnvelope[] {
+  if (alerts.length === 0) return [];
+  const status = (alerts[0] as Alert).status;
+  if (alerts.length > STORM_GROUP_ABOVE) return [groupEvent(ctx, alerts, status, flags)];
+  return alerts.map((a) => oneEvent(ctx, a, flags));
+}

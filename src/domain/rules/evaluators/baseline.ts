@@ -1,0 +1,102 @@
+import type { Link } from '../../links/link.ts';
+import type { EvaluationContext } from '../evaluator.ts';
+import type { Metric } from '../rule.ts';
+import { countsByLink } from './evaluator-support.ts';
+
+// What "normal" is for a link in the window [now − W, now), learned from the
+// link's own history, in three tiers by how much history there is:
+//
+// 1. same_hour_of_week — the same window 1..4 weeks back, median of the weeks
+//    the link existed (at least 2). Link traffic has a daily AND a weekly
+//    cycle (Monday 9:00 is not Sunday 3:00); only the same hour of the week
+//    removes both. The median, not the mean: last week's incident (a 10x
+//    spike) must not become this week's normal, and with 4 samples one
+//    outlier moves the median by half a gap instead of the mean by 2.5x.
+// 2. same_time_of_day — the same window 1..7 days back (median, at least 1):
+//    keeps the daily cycle for links 1 to 13 days old. A weekend dip
+//    (typically to ~0.5x) is well inside the default factor of 3.
+// 3. recent_rate — the average rate over up to the last 24 h before the
+//    window, scaled to the window: a smoothed recent rate for links younger
+//    than a day, judged once they have 3 windows of history.
+//
+// A link with less history than that has no baseline and is not judged.
+
+export type BaselineKind = 'same_hour_of_week' | 'same_time_of_day' | 'recent_rate';
+
+export interface Baseline {
+  kind: BaselineKind;
+  /** Expected count in one window. */
+  expected: number;
+  /** The counts it was learned from (tier 1 and 2), oldest last. */
+  samples: number[];
+}
+
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+const WEEKS = 4;
+const MIN_WEEKS = 2;
+const DAYS = 7;
+const RECENT_SPAN = DAY;
+const MIN_RECENT_WINDOWS = 3;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Counts of the window shifted back by k periods, k = 1..n, for the given links. */
+async function shifted(ctx: EvaluationContext, metric: Metric, windowMs: number, period: number, n: number, links: readonly Link[]): Promise<Map<string, number>[]> {
+  const out: Map<string, number>[] = [];
+  for (let k = 1; k <= n; k++) {
+    const to = new Date(ctx.now.getTime() - k * period);
+    out.push(await countsByLink(ctx, metric, new Date(to.getTime() - windowMs), to, links));
+  }
+  return out;
+}
+
+/** Baselines per link id; links without enough history are absent. */
+export async function learnBaselines(ctx: EvaluationContext, metric: Metric, windowMs: number): Promise<Map<string, Baseline>> {
+  const now = ctx.now.getTime();
+  const windowStart = now - windowMs;
+  // When the link's history starts: its creation, or its first click in the
+  // lookback when older (history imported from another platform).
+  const probe = await ctx.storage.clicks.countByLink({
+    workspaceId: ctx.rule.workspaceId,
+    linkIds: ctx.links.map((l) => l.id),
+    from: new Date(windowStart - WEEKS * WEEK),
+    to: new Date(windowStart),
+    metric,
+    includeBots: ctx.rule.includeBots,
+  });
+  const firstClick = new Map(probe.map((r) => [r.linkId, Date.parse(r.firstAt)]));
+  const ageOf = (l: Link): number => windowStart - Math.min(Date.parse(l.createdAt), firstClick.get(l.id) ?? Infinity);
+
+  const weekly = ctx.links.filter((l) => ageOf(l) >= MIN_WEEKS * WEEK);
+  const daily = ctx.links.filter((l) => ageOf(l) < MIN_WEEKS * WEEK && ageOf(l) >= DAY);
+  const recent = ctx.links.filter((l) => ageOf(l) < DAY && ageOf(l) >= MIN_RECENT_WINDOWS * windowMs);
+  const out = new Map<string, Baseline>();
+
+  const fromSamples = async (links: Link[], kind: BaselineKind, period: number, n: number, min: number): Promise<void> => {
+    if (links.length === 0) return;
+    const perPeriod = await shifted(ctx, metric, windowMs, period, n, links);
+    for (const l of links) {
+      // Only periods the link existed through: a week before its creation is not a quiet week.
+      const usable = Math.min(n, Math.floor(ageOf(l) / period));
+      if (usable < min) continue;
+      const samples = perPeriod.slice(0, usable).map((m) => m.get(l.id) ?? 0);
+      out.set(l.id, { kind, expected: median(samples), samples });
+    }
+  };
+  await fromSamples(weekly, 'same_hour_of_week', WEEK, WEEKS, MIN_WEEKS);
+  await fromSamples(daily, 'same_time_of_day', DAY, DAYS, 1);
+
+  if (recent.length > 0) {
+    const counts = await countsByLink(ctx, metric, new Date(windowStart - RECENT_SPAN), new Date(windowStart), recent);
+    for (const l of recent) {
+      const span = Math.min(RECENT_SPAN, ageOf(l));
+      out.set(l.id, { kind: 'recent_rate', expected: ((counts.get(l.id) ?? 0) * windowMs) / span, samples: [] });
+    }
+  }
+  return out;
+}

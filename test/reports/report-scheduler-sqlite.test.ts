@@ -1,0 +1,3 @@
+import { reportSchedulerSuite } from './report-scheduler-suite.ts';
+
+reportSchedulerSuite('sqlite');

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
+import type { Storage } from '../../src/domain/ports.ts';
+import { createReport } from '../../src/domain/reports/manage-reports.ts';
+import { runDueReports } from '../../src/domain/reports/run-due-reports.ts';
+import { ManualClock } from '../../src/domain/shared/clock.ts';
+import { newId } from '../../src/domain/shared/ids.ts';
+import type { Workspace } from '../../src/domain/workspaces/workspace.ts';
+import { makeEndpoint } from '../destinations/destination-fixtures.ts';
+import { openTestStorage, type StorageKind } from '../helpers/test-storage.ts';
+import { addWorkspace, makeClick, makeLink } from '../storage/fixtures.ts';
+
+// The report scheduler against a real database, driven by a ManualClock:
+// fires on time, exactly once per fire, once (not zero, not many) after an
+// outage, and never twice when two schedulers race on one database.
+
+const DAY = 86_400_000;
+
+export function reportSchedulerSuite(kind: StorageKind): void {
+  describe(`report scheduler (${kind})`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    let ws: Workspace;
+    let endpointId: string;
+    const clock = new ManualClock('2026-03-10T05:00:00Z');
+    const deps = () => ({ storage, clock, baseUrl: 'https://lnk.example', customDomainScheme: 'https' });
+    const summaries = async () => (await storage.events.list(ws.id, { type: 'report.summary' }, { limit: 100 })).items;
+
+    before(async () => {
+      ({ storage, cleanup } = await openTestStorage(kind));
+      ws = await addWorkspace(storage);
+      const ep = { ...makeEndpoint('http', {}, 'https://hooks.example/r'), id: newId('endpoint'), workspaceId: ws.id };
+      await storage.endpoints.insert(ep);
+      endpointId = ep.id;
+    });
+    after(() => cleanup());
+
+    it('runs at the fire time, emits a valid report.summary to its endpoint, and not again before the next fire', async () => {
+      const link = makeLink(ws.id, { slug: 'spring', campaign: 'spring', utm: { source: 'news' }, createdAt: '2026-03-01T00:00:00.000Z' });
+      const idle = makeLink(ws.id, { slug: 'spring-de', campaign: 'spring', utm: { source: 'news', medium: 'email', campaign: 'spring' }, createdAt: '2026-03-01T00:00:00.000Z' });
+      await storage.links.insert(link);
+      await storage.links.insert(idle);
+      const at = (iso: string) => ({ ts: iso });
+      await storage.clicks.insertMany([
+        ...[1, 2, 3, 4, 5, 6].map((h) => makeClick(link, at(new Date(Date.parse('2026-03-09T06:00:00Z') + h * 3_600_000).toISOString()))),
+        makeClick(link, { ts: '2026-03-09T08:00:00.000Z', isBot: true }),
+        makeClick(link, { ts: '2026-03-09T08:00:00.000Z', isTest: true }),
+      ]);
+      const report = await createReport({ storage, clock }, ws.id, { name: 'Daily', cron: '0 7 * * *', timezone: 'Europe/Berlin', endpoint_ids: [endpointId] });
+      assert.equal(report.nextRunAt, '2026-03-10T06:00:00.000Z'); // 07:00 in Berlin (CET)
+
+      assert.deepEqual(await runDueReports(deps()), [], 'not due yet');
+      clock.set('2026-03-10T06:00:10Z');
+      const [outcome, ...more] = await runDueReports(deps());
+      assert.equal(more.length, 0);
+      assert.equal(outcome?.status, 'sent');
+      assert.deepEqual(await runDueReports(deps()), [], 'not twice for one fire');
+
+      const [event] = await summaries();
+      assert.ok(event);
+      const parsed = EVENT_CATALOGUE['report.summary'].schema.safeParse(event.data);
+      assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
+      const r = parsed.data.report;
+      assert.equal(r.period_start, '2026-03-09T06:00:00.000Z');
+      assert.equal(r.period_end, '2026-03-10T06:00:00.000Z');
+      assert.deepEqual(r.totals, { clicks: 6, scans: 0, unique_visitors: 1, bots: 1, test: 1 });
+      assert.deepEqual(r.top_links.map((l) => [l.short_url, l.clicks]), [['https://lnk.example/spring', 6]]);
+      assert.deepEqual(r.growing_links.map((l) => [l.link_id, l.clicks, l.previous_clicks]), [[link.id, 6, 0]]);
+      assert.deepEqual(r.issues.map((i) => [i.link_id, i.kind, i.detail]), [[link.id, 'incomplete_utm', 'missing utm_medium, utm_campaign']]);
+      assert.deepEqual(r.inactive_links.map((l) => l.link_id), [idle.id]);
+      assert.equal(r.daily_clicks.length, 7);
+      // The last bar is the morning of the report's own day (local), so far.
+      assert.deepEqual(r.daily_clicks.slice(-2), [{ date: '2026-03-09', clicks: 6 }, { date: '2026-03-10', clicks: 0 }]);
+
+      const deliveries = (await storage.deliveries.list(ws.id, {}, { limit: 10 })).items.filter((d) => d.eventId === event.id);
+      assert.deepEqual(deliveries.map((d) => d.endpointId), [endpointId]);
+      const next = await storage.reports.getById(ws.id, report.id);
+      assert.equal(next?.nextRunAt, '2026-03-11T06:00:00.000Z');
+      assert.equal(next?.lastRunAt, '2026-03-10T06:00:00.000Z');
+    });
+
+    it('runs a missed schedule once after an outage, for the latest period, then resumes the cron', async () => {
+      const before = (await summaries()).length;
+      clock.set(Date.parse('2026-03-10T06:00:10Z') + 3 * DAY + 5 * 3_600_000); // down for three days and then some
+      const outcomes = await runDueReports(deps());
+      assert.equal(outcomes.filter((o) => o.status === 'sent').length, 1);
+      assert.deepEqual(await runDueReports(deps()), []);
+      const all = await summaries();
+      assert.equal(all.length, before + 1);
+      const latest = EVENT_CATALOGUE['report.summary'].schema.parse(all[0]?.data).report;
+      assert.equal(latest.period_end, '2026-03-13T06:00:00.000Z');
+      const s = (await storage.reports.list(ws.id))[0];
+      assert.equal(s?.nextRunAt, '2026-03-14T06:00:00.000Z');
+    });
+
+    it('gives a due schedule to one of two racing schedulers only', async () => {
+      clock.set('2026-03-14T06:00:01Z');
+      const results = await Promise.all([runDueReports(deps()), runDueReports(deps())]);
+      assert.equal(results.flat().filter((o) => o.status === 'sent').length, 1);
+    });
+
+    it('refuses a bad cron, a bad timezone and unknown endpoints with 422 fields', async () => {
+      const bad = async (body: Record<string, unknown>, field: string) => {
+        await assert.rejects(createReport({ storage, clock }, ws.id, { name: 'x', cron: '0 7 * * *', endpoint_ids: [endpointId], ...body }), (err: { code?: string; details?: { fields?: { field: string }[] } }) => {
+          assert.equal(err.code, 'validation_failed');
+          assert.ok(err.details?.fields?.some((f) => f.field === field), JSON.stringify(err.details));
+          return true;
+        });
+      };
+      await bad({ cron: 'every day' }, 'cron');
+      await bad({ cron: '*/5 * * * *' }, 'cron');
+      await bad({ timezone: 'Mars/Olympus' }, 'timezone');
+      await bad({ endpoint_ids: ['ep_01kjr2rk8myrm27v3bhxbhcmjz'] }, 'endpoint_ids.0');
+    });
+  });
+}
