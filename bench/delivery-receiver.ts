@@ -6,7 +6,7 @@
 // Driven over IPC (child_process.fork):
 //   parent → { type: 'start', count }            child → { type: 'ready', urls }
 //   parent → { type: 'configure', secrets, silent } (per endpoint index)
-//   parent → { type: 'count' }                   child → { type: 'count', received }
+//   parent → { type: 'count' }                   child → { type: 'count', received } (distinct deliveries so far)
 //   parent → { type: 'collect' }                 child → { type: 'records', records, sig } and forgets them
 //
 // A silent receiver reads the request and never answers: the sender's own
@@ -39,16 +39,17 @@ const servers: Server[] = [];
 let verifiers: (Webhook | undefined)[] = [];
 let silent: boolean[] = [];
 let records: Receipt[] = [];
-let received = 0;
+/** Distinct (endpoint, webhook-id) pairs: what "delivered" means; a retry of a received one is not progress. */
+const distinct = new Set<string>();
 const perEndpoint: number[] = [];
 const sig = { checked: 0, failed: 0, failures: [] as string[] };
 const hanging = new Set<ServerResponse>();
 
 function onDelivery(index: number, headers: Record<string, string | string[] | undefined>, body: string): void {
   const at = Date.now();
-  received++;
   const n = (perEndpoint[index] = (perEndpoint[index] ?? 0) + 1);
   const webhookId = String(headers['webhook-id'] ?? '');
+  distinct.add(`${index} ${webhookId}`);
   let event: { id?: string; timestamp?: string; data?: { link?: { id?: string } } } = {};
   try {
     event = JSON.parse(body) as typeof event;
@@ -114,7 +115,7 @@ process.on('message', (m: ToReceiver) => {
       silent = m.silent;
       break;
     case 'count':
-      send({ type: 'count', received });
+      send({ type: 'count', received: distinct.size });
       break;
     case 'collect':
       send({ type: 'records', records, sig: { ...sig, failures: [...sig.failures] } });

@@ -49,6 +49,8 @@ const envSchema = z.object({
   LINKHOOK_WORKER: bool.default('true'),
   LINKHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   LINKHOOK_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  // 60 s: the shortest rule window people set is about 5 min, so a minute is at most a fifth of a window late.
+  LINKHOOK_RULES_EVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60000),
   LINKHOOK_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
   LINKHOOK_ENDPOINT_DISABLE_AFTER: duration.default('72h'),
   LINKHOOK_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
@@ -85,6 +87,8 @@ export interface Config {
   worker: boolean;
   workerConcurrency: number;
   workerPollMs: number;
+  /** How often each enabled alert rule is evaluated (LINKHOOK_RULES_EVAL_MS). */
+  rulesEvalMs: number;
   deliveryLeaseMs: number;
   endpointDisableAfterMs: number;
   /** SMTP relay for email endpoints; undefined: email endpoints are refused. */
@@ -131,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     worker: e.LINKHOOK_WORKER,
     workerConcurrency: e.LINKHOOK_WORKER_CONCURRENCY,
     workerPollMs: e.LINKHOOK_WORKER_POLL_MS,
+    rulesEvalMs: e.LINKHOOK_RULES_EVAL_MS,
     deliveryLeaseMs: e.LINKHOOK_DELIVERY_LEASE_MS,
     endpointDisableAfterMs: e.LINKHOOK_ENDPOINT_DISABLE_AFTER,
     smtpUrl: e.LINKHOOK_SMTP_URL,

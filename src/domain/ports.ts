@@ -194,6 +194,23 @@ export interface QrRenderer {
   png(text: string, size: number): Promise<Buffer>;
 }
 
+/** The certificate a TLS server presents, as the domain-health monitor reads it. */
+export interface TlsCertificate {
+  /** ISO time the certificate stops being valid. */
+  validTo: string;
+  validFrom: string;
+  subject: string | null;
+  issuer: string | null;
+  /** Whether it verifies against the trusted CAs for this hostname; an expiring cert is read either way. */
+  authorized: boolean;
+  authorizationError: string | null;
+}
+
+/** Reads a hostname's TLS certificate (through the SSRF guard). Throws OutboundError (dns, blocked, connect, tls, timeout). */
+export interface TlsProbe {
+  certificate(hostname: string): Promise<TlsCertificate>;
+}
+
 /** DNS answers needed to verify a custom domain. */
 export interface DnsResolver {
   txt(hostname: string): Promise<string[]>;

@@ -3,10 +3,12 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { AppError } from '../domain/shared/errors.ts';
 import { importClicksCommand } from './commands/import-clicks.ts';
 import { importLinks } from './commands/import-links.ts';
+import { drillRuleCommand } from './commands/drill-rule.ts';
 import { createKey } from './commands/keys.ts';
 import { backtestCommand } from './commands/rules-backtest.ts';
 import { serve } from './commands/serve.ts';
 import { runWorker } from './commands/worker.ts';
+import { rebuildAnalytics } from './commands/analytics-rebuild.ts';
 import { openStorage } from './create-linkhook.ts';
 
 // `linkhook <command>`: every command reads the same environment (docs/config.md).
@@ -45,6 +47,13 @@ keys
   .option('--scopes <scopes...>', 'links:read links:write analytics:read domains:read domains:write admin (default: all but admin)')
   .action(async (o: { name: string; workspace: string; scopes?: string[] }) => createKey(loadConfig(), o));
 
+program
+  .command('analytics')
+  .description('analytics rollups')
+  .command('rebuild')
+  .description('rebuild the daily analytics rollups from the raw click log')
+  .action(async () => rebuildAnalytics(loadConfig(), (line) => process.stdout.write(`${line}\n`)));
+
 const links = program.command('links').description('manage links');
 links
   .command('import')
@@ -52,7 +61,8 @@ links
   .argument('<file>', 'CSV file with a header row')
   .option('--workspace <workspace>', 'workspace handle', 'default')
   .option('--report <path>', 'where to write the per-row report (default: FILE.report.csv)')
-  .action(async (file: string, o: { workspace: string; report?: string }) => {
+  .option('--check-redirects', 'request each destination (HEAD, SSRF-guarded) to report redirect chains')
+  .action(async (file: string, o: { workspace: string; report?: string; checkRedirects?: boolean }) => {
     process.exitCode = await importLinks(loadConfig(), file, o);
   });
 
@@ -77,6 +87,15 @@ clicks
   .option('--workspace <workspace>', 'workspace handle', 'default')
   .action(async (file: string, o: { workspace: string }) => {
     process.exitCode = await importClicksCommand(loadConfig(), file, o);
+  });
+
+rules
+  .command('drill')
+  .description("push a synthetic alert (marked as a drill) through each of the rule's endpoints and report whether each accepted it")
+  .argument('<rule>', 'rule id (rule_...)')
+  .option('--workspace <workspace>', 'workspace handle', 'default')
+  .action(async (rule: string, o: { workspace: string }) => {
+    process.exitCode = await drillRuleCommand(loadConfig(), rule, o);
   });
 
 try {

@@ -15,7 +15,11 @@ import type { DeliverySignal } from '../domain/delivery/delivery-signal.ts';
 import { createDeliverySignal } from '../domain/delivery/delivery-signal.ts';
 import { createMetrics } from '../http/metrics.ts';
 import type { DeliveryDispatcher } from '../worker/delivery-dispatcher.ts';
+import { createAnalyticsRollupWorker } from '../worker/analytics-rollup-worker.ts';
 import { createDeliveryWorker } from './create-delivery-worker.ts';
+import { createRuleEvaluatorWorker } from './create-rule-evaluator.ts';
+import { wireEvaluators } from './wire-evaluators.ts';
+import type { RuleEvaluator } from '../worker/rule-evaluator.ts';
 import { createReportWorker } from './create-report-worker.ts';
 import { wireDestinations } from './wire-destinations.ts';
 import type { HttpServer } from '../http/server.ts';
@@ -31,6 +35,8 @@ export interface Linkhook {
   deliverySignal: DeliverySignal;
   /** The in-process delivery worker; undefined with LINKHOOK_WORKER=false. */
   worker: DeliveryDispatcher | undefined;
+  /** The in-process alert rule evaluator; undefined with LINKHOOK_WORKER=false. */
+  rules: RuleEvaluator | undefined;
   /** Starts listening (and the delivery worker); resolves to the address (http://host:port). */
   listen(): Promise<string>;
   /** Stops accepting requests, flushes pending clicks, closes storage. */
@@ -86,12 +92,16 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     registry,
     destinations,
     checkOutboundUrl: (url) => outbound.checkOutboundUrl(url),
+    outboundHttp: outbound.http,
     deliverySignal,
   });
 
   // Delivery worker (src/worker): in-process unless LINKHOOK_WORKER=false.
   const worker = config.worker ? createDeliveryWorker(config, { storage, clock, destinations, signal: deliverySignal, registry }) : undefined;
+  const rules = config.worker ? createRuleEvaluatorWorker(config, { storage, clock, registry: wireEvaluators(), signal: deliverySignal }) : undefined;
   const reports = config.worker ? createReportWorker(config, { storage, clock, signal: deliverySignal }) : undefined;
+  // Analytics rollups (src/worker/analytics-rollup-worker.ts): errors are logged, the API falls back to raw clicks meanwhile.
+  const rollups = config.worker ? createAnalyticsRollupWorker({ analytics: storage.analytics, clock, onError: (err) => http.app.log.error({ err }, 'analytics rollup failed') }) : undefined;
 
   let closed = false;
   return {
@@ -100,9 +110,12 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     http,
     deliverySignal,
     worker,
+    rules,
     async listen() {
       worker?.start();
+      rules?.start();
       reports?.start();
+      rollups?.start();
       return http.app.listen({ port: config.port, host: config.host });
     },
     async close() {
@@ -110,7 +123,9 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
       closed = true;
       await http.app.close();
       await http.drain();
+      await rules?.stop();
       await reports?.stop();
+      await rollups?.stop();
       await worker?.stop({ graceMs: 5000 }); // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest
       await outbound.close();
       await storage.close();

@@ -10,7 +10,7 @@ import { createWarehouseDestination } from '../adapters/destinations/warehouse/c
 import { createHttpClient } from '../adapters/outbound/create-http-client.ts';
 import { createOutboundGuard } from '../adapters/outbound/create-outbound-guard.ts';
 import type { Config } from '../config/config.ts';
-import type { Destination } from '../domain/delivery/destination.ts';
+import type { Destination, HttpClient } from '../domain/delivery/destination.ts';
 import { MAX_LOGGED_BODY_BYTES } from '../domain/delivery/destination.ts';
 import type { EndpointKind } from '../domain/delivery/endpoint.ts';
 import type { FieldProblem } from '../domain/shared/errors.ts';
@@ -19,6 +19,8 @@ export interface WiredDestinations {
   destinations: ReadonlyMap<EndpointKind, Destination>;
   /** The SSRF check endpoints' URLs get at creation (422 when blocked). */
   checkOutboundUrl(url: string): Promise<FieldProblem | null>;
+  /** The same guarded client, for other outbound checks (import QA). */
+  http: HttpClient;
   /** Closes keep-alive sockets, the SMTP pool and the warehouse pool. */
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export function wireDestinations(config: Readonly<Config>): WiredDestinations {
   return {
     destinations,
     checkOutboundUrl: (url) => guard.check(url),
+    http,
     async close() {
       http.close();
       email.close();

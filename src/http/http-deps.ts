@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Destination } from '../domain/delivery/destination.ts';
+import type { Destination, HttpClient } from '../domain/delivery/destination.ts';
 import type { DeliverySignal } from '../domain/delivery/delivery-signal.ts';
 import type { EndpointKind } from '../domain/delivery/endpoint.ts';
 import type { DnsResolver, GeoLookup, QrRenderer, Storage, UserAgentParser } from '../domain/ports.ts';
@@ -40,6 +40,8 @@ export interface HttpDeps {
   destinations: ReadonlyMap<EndpointKind, Destination>;
   /** The SSRF guard's verdict on an endpoint URL: null when allowed (see DeliveryDeps). */
   checkOutboundUrl(url: string): Promise<FieldProblem | null>;
+  /** The SSRF-guarded client, for opt-in outbound checks (import QA's redirect chains). */
+  outboundHttp?: HttpClient;
   /** Wakes the in-process delivery dispatcher after events commit; absent when none runs here. */
   deliverySignal?: DeliverySignal;
 }

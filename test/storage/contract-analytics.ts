@@ -117,6 +117,9 @@ export function analyticsContract(get: CurrentStorage): void {
         const groups = await s.analytics.query({ ...base, groupBy, bucketStarts });
         out.push(groupBy === 'time' ? rows(groups).sort() : rows(groups));
       }
+      // One link's daily series and total: the 'link' rollup rows.
+      out.push(rows(await s.analytics.query({ ...base, groupBy: 'time', bucketStarts: [D0, D0 + DAY], filters: { link_id: a.id } })).sort());
+      out.push(rows(await s.analytics.query({ ...base, groupBy: 'link', filters: { link_id: a.id } })));
       return out;
     };
     const raw = await all(); // no rollup yet: cursor at the start, everything raw

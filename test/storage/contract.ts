@@ -4,6 +4,7 @@ import { analyticsContract } from './contract-analytics.ts';
 import { clickContract } from './contract-clicks.ts';
 import { deliveryContract } from './contract-deliveries.ts';
 import { linkContract } from './contract-links.ts';
+import { ruleContract } from './contract-rules.ts';
 import { storageLevelContract } from './contract-storage.ts';
 
 // The ONE behaviour suite every Storage adapter must pass (hono's
@@ -35,4 +36,5 @@ export function storageContract(open: OpenStorage): void {
   void describe('analytics', () => analyticsContract(get));
   void describe('storage', () => storageLevelContract(get));
   void describe('events and deliveries', () => deliveryContract(get));
+  void describe('rules and alerts', () => ruleContract(get));
 }

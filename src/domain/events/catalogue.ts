@@ -29,18 +29,18 @@ export const EVENT_CATALOGUE = {
   'link.destination_changed': { class: 'change', description: 'Where a visitor is sent changed (new URL or new UTM values): old and new destination, who changed it and when.', schema: D['link.destination_changed'], sample: S['link.destination_changed'] },
   'link.clicked': { class: 'report', description: 'A visit to a short link was redirected (web click, not a QR scan).', schema: D['link.clicked'], sample: S['link.clicked'] },
   'qr.scanned': { class: 'report', description: "A link's QR code was scanned (a visit carrying the QR marker).", schema: D['qr.scanned'], sample: S['qr.scanned'] },
-  'link.expiring': { class: 'alert', description: 'A link will expire soon (default: 24 h before `expires_at`).', schema: D['link.expiring'], sample: S['link.expiring'] },
+  'link.expiring': { class: 'alert', description: 'A link will expire soon: once at each lead time before `expires_at` (default 7 days and 1 day).', schema: D['link.expiring'], sample: S['link.expiring'] },
   'link.expired': { class: 'alert', description: 'A link reached its `expires_at`; visitors now go to `expired_url`, or get 410 when there is none.', schema: D['link.expired'], sample: S['link.expired'] },
   'link.scheduled_change_applied': { class: 'change', description: 'A scheduled change took effect: a new destination, or the link switched off.', schema: D['link.scheduled_change_applied'], sample: S['link.scheduled_change_applied'] },
-  'link.utm_incomplete': { class: 'alert', description: 'A campaign link lacks UTM values the workspace requires.', schema: D['link.utm_incomplete'], sample: S['link.utm_incomplete'] },
-  'link.redirect_failed': { class: 'alert', description: "The health monitor found a link's destination failing (error, timeout or non-2xx) several times in a row.", schema: D['link.redirect_failed'], sample: S['link.redirect_failed'] },
+  'link.utm_incomplete': { class: 'alert', description: 'A link breaks a UTM policy (missing keys, values not allowed, wrong case or separator, another spelling of a known value), with the fix for each problem.', schema: D['link.utm_incomplete'], sample: S['link.utm_incomplete'] },
+  'link.redirect_failed': { class: 'alert', description: "The health monitor found a link's destination failing (HTTP error, DNS, TLS, timeout, redirect loop, too many hops, unexpected domain), confirmed by a second check.", schema: D['link.redirect_failed'], sample: S['link.redirect_failed'] },
   'link.redirect_recovered': { class: 'alert', description: "A failing link's destination answers again.", schema: D['link.redirect_recovered'], sample: S['link.redirect_recovered'] },
   'alert.triggered': { class: 'alert', description: 'An alert rule fired (spike, drop, unexpected region...): summary, figures, owner and action.', schema: D['alert.triggered'], sample: S['alert.triggered'] },
   'alert.resolved': { class: 'alert', description: "An alert's condition cleared; same `fingerprint` as the alert.triggered it resolves.", schema: D['alert.resolved'], sample: S['alert.resolved'] },
-  'report.summary': { class: 'report', description: 'A scheduled report: totals and top links, countries and referrers over a period.', schema: D['report.summary'], sample: S['report.summary'] },
+  'report.summary': { class: 'report', description: 'A scheduled summary: totals, top and fastest-growing links, suspected issues, idle campaign links, daily clicks.', schema: D['report.summary'], sample: S['report.summary'] },
   'endpoint.disabled': { class: 'alert', description: 'An endpoint was disabled (kept failing, answered 410, or switched off by hand); its owner is told.', schema: D['endpoint.disabled'], sample: S['endpoint.disabled'] },
   'endpoint.recovered': { class: 'alert', description: 'A disabled endpoint answers again and was resumed; missed deliveries are being replayed.', schema: D['endpoint.recovered'], sample: S['endpoint.recovered'] },
-  'import.completed': { class: 'change', description: 'A CSV import finished: rows read, links created, rows failed.', schema: D['import.completed'], sample: S['import.completed'] },
+  'import.completed': { class: 'change', description: 'A CSV import finished: rows read, links created, rows failed, and its QA findings.', schema: D['import.completed'], sample: S['import.completed'] },
 } as const satisfies Record<keyof typeof EVENT_DATA_SCHEMAS, { class: EventClass; description: string; schema: z.ZodTypeAny; sample: EventEnvelope }>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -18,6 +18,15 @@ import {
 const link = linkPayloadSchema;
 const actor = actorSchema;
 const utmKey = z.enum(['source', 'medium', 'campaign', 'term', 'content']);
+const utmProblem = z
+  .object({
+    key: utmKey,
+    problem: z.enum(['missing', 'not_allowed', 'pattern', 'case', 'separator', 'duplicate']),
+    value: z.string().nullable(),
+    suggestion: z.string().nullable(),
+    message: z.string().min(1),
+  })
+  .strict();
 
 /** What bulk-import QA looks for (src/domain/imports/import-qa.ts); docs/api.md explains each. */
 export const IMPORT_FINDING_KINDS = ['duplicate_destination', 'missing_utm', 'malformed_utm', 'redirect_chain', 'missing_slug', 'slug_collision', 'foreign_domain'] as const;
@@ -97,7 +106,17 @@ export const EVENT_DATA_SCHEMAS = {
       new_url: z.string().url().nullable(),
     })
     .strict(),
-  'link.utm_incomplete': z.object({ link, missing: z.array(utmKey).min(1), required: z.array(utmKey).min(1), utm: utmSchema }).strict(),
+  'link.utm_incomplete': z
+    .object({
+      link,
+      /** Required keys the link lacks; empty when only conventions are broken. */
+      missing: z.array(utmKey),
+      required: z.array(utmKey),
+      utm: utmSchema,
+      /** Every problem with the fix to apply (src/domain/rules/utm-policy.ts). */
+      problems: z.array(utmProblem).min(1),
+    })
+    .strict(),
   'link.redirect_failed': z
     .object({ link, check: healthCheckSchema, consecutive_failures: z.number().int().positive(), failing_since: isoTimestamp })
     .strict(),

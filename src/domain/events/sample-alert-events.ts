@@ -46,10 +46,15 @@ export const OTHER_EVENT_SAMPLES = {
     expired_url: 'https://acme.example/sale-is-over',
   }),
   'link.utm_incomplete': envelope('link.utm_incomplete', 'evt_01kk5vtbc4tgwmnpsa2eqpjrjx', '2026-03-02T10:15:00.000Z', {
-    link: { ...SAMPLE_LINK, utm: { source: 'newsletter' }, destination_url: 'https://acme.example/sale?utm_source=newsletter' },
+    link: { ...SAMPLE_LINK, utm: { source: 'Newsletter' }, destination_url: 'https://acme.example/sale?utm_source=Newsletter' },
     missing: ['medium', 'campaign'],
     required: ['source', 'medium', 'campaign'],
-    utm: { source: 'newsletter' },
+    utm: { source: 'Newsletter' },
+    problems: [
+      { key: 'source', problem: 'case', value: 'Newsletter', suggestion: 'newsletter', message: 'utm_source "Newsletter" must be lower case: use "newsletter"' },
+      { key: 'medium', problem: 'missing', value: null, suggestion: 'email', message: 'utm_medium is required by the policy but missing; e.g. "email"' },
+      { key: 'campaign', problem: 'missing', value: null, suggestion: 'spring-2026', message: 'utm_campaign is required by the policy but missing; e.g. "spring-2026"' },
+    ],
   }),
   'link.redirect_failed': envelope('link.redirect_failed', 'evt_01kkg07mdz2599sfr722hdmxy1', '2026-03-15T03:12:00.000Z', {
     link: SAMPLE_LINK,

@@ -1,7 +1,8 @@
-import { emitEvent, emitEvents } from '../events/emit-event.ts';
+import { emitEvents } from '../events/emit-event.ts';
 import type { ActorPayload } from '../events/envelope.ts';
 import { linkCreatedEvent } from '../events/link-events.ts';
 import { AppError, validationError } from '../shared/errors.ts';
+import { utmPolicyEvents } from './check-utm-policies.ts';
 import { prepareLink } from './create-link.ts';
 import type { LinkDeps } from './link-deps.ts';
 import { eventContext } from './link-deps.ts';
@@ -54,7 +55,8 @@ export async function bulkCreateLinks(deps: LinkDeps, workspaceId: string, rows:
   try {
     await deps.storage.transaction(async (tx) => {
       for (const { link } of ready) await tx.links.insert(link);
-      await emitEvents(tx, ready.map(({ link }) => createdEvent(link)));
+      const links = ready.map(({ link }) => link);
+      await emitEvents(tx, [...links.map(createdEvent), ...(await utmPolicyEvents(tx, links, eventContext(deps, deps.clock.now(), actor)))]);
     });
     for (const { index, link } of ready) results[index] = { index, ok: true, link };
   } catch (err) {
@@ -63,7 +65,7 @@ export async function bulkCreateLinks(deps: LinkDeps, workspaceId: string, rows:
       try {
         await deps.storage.transaction(async (tx) => {
           await tx.links.insert(link);
-          await emitEvent(tx, createdEvent(link));
+          await emitEvents(tx, [createdEvent(link), ...(await utmPolicyEvents(tx, [link], eventContext(deps, deps.clock.now(), actor)))]);
         });
         results[index] = { index, ok: true, link };
       } catch (rowErr) {

@@ -1,9 +1,10 @@
 import type { ActorPayload } from '../events/envelope.ts';
-import { emitEvent } from '../events/emit-event.ts';
+import { emitEvents } from '../events/emit-event.ts';
 import { linkCreatedEvent } from '../events/link-events.ts';
 import type { Repos } from '../ports.ts';
 import { newId } from '../shared/ids.ts';
 import { newLinkFromInput, pickRandomSlug, resolveLinkDomain } from './build-link.ts';
+import { utmPolicyEvents } from './check-utm-policies.ts';
 import type { LinkDeps } from './link-deps.ts';
 import { eventContext } from './link-deps.ts';
 import type { CreateLinkInput } from './link-input.ts';
@@ -19,12 +20,13 @@ export async function prepareLink(deps: LinkDeps, repos: Repos, workspaceId: str
   return newLinkFromInput(input, { id: newId('link', now.getTime()), workspaceId, domain, slug, now: now.toISOString() });
 }
 
-/** Creates the link and its link.created event in one transaction (outbox). */
+/** Creates the link and its link.created event (and link.utm_incomplete if a UTM policy says so) in one transaction (outbox). */
 export async function createLink(deps: LinkDeps, workspaceId: string, body: unknown, actor?: ActorPayload): Promise<Link> {
   const link = await deps.storage.transaction(async (tx) => {
     const prepared = await prepareLink(deps, tx, workspaceId, body);
     await tx.links.insert(prepared);
-    await emitEvent(tx, linkCreatedEvent(prepared, eventContext(deps, new Date(prepared.createdAt), actor)));
+    const ctx = eventContext(deps, new Date(prepared.createdAt), actor);
+    await emitEvents(tx, [linkCreatedEvent(prepared, ctx), ...(await utmPolicyEvents(tx, [prepared], ctx))]);
     return prepared;
   });
   deps.signal?.notify();

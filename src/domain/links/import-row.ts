@@ -19,6 +19,10 @@ const ALIASES: Record<string, string[]> = {
   expires_at: ['expires_at', 'expiresat', 'expiry', 'expiration'],
   expired_url: ['expired_url', 'expiredurl'],
   external_id: ['external_id', 'externalid'],
+  // The full short link of the old shortener (Bitly "Bitlink", Dub "shortLink"):
+  // its path is the slug when there is no slug column, its host tells QA
+  // which domain the link lived on.
+  short_url: ['short_url', 'short_link', 'shortlink', 'bitlink', 'short_link_url'],
 };
 
 function normaliseHeader(h: string): string {
@@ -54,12 +58,41 @@ export function rowToLinkBody(record: Record<string, string>, columns: Map<strin
     if (field.startsWith('utm.')) utm[field.slice(4)] = raw;
     else if (field === 'tags') body.tags = splitList(raw);
     else if (field === 'redirect_type') body.redirect_type = Number(raw);
+    else if (field === 'short_url') continue; // not a link field: see below
     else body[field] = raw;
   }
+  const short = columns.has('short_url') ? record[columns.get('short_url') as string]?.trim() : undefined;
+  if (body.slug === undefined && short) body.slug = short;
   // A Bitly export's "custom_bitlinks" holds whole short URLs (bit.ly/abc): keep the path.
   if (typeof body.slug === 'string' && body.slug.includes('/')) {
     body.slug = body.slug.split('/').filter((p) => p !== '').pop();
   }
   if (Object.keys(utm).length > 0) body.utm = utm;
   return body;
+}
+
+/**
+ * The host a row's short link had in the old shortener ("bit.ly" for a
+ * Bitly export's "bit.ly/abc"), from the domain column or the short link
+ * itself; undefined when the row does not say. Import QA reports hosts
+ * that are not this workspace's.
+ */
+export function rowDomainHint(record: Record<string, string>, columns: Map<string, string>): string | undefined {
+  const cell = (field: string): string | undefined => {
+    const column = columns.get(field);
+    const v = column === undefined ? undefined : record[column]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const domain = cell('domain');
+  if (domain) return domain.toLowerCase();
+  for (const raw of [cell('short_url'), cell('slug')]) {
+    if (!raw?.includes('/')) continue;
+    const withScheme = /^https?:\/\//i.test(raw) ? raw : `https://${raw}`;
+    try {
+      return new URL(withScheme).hostname.toLowerCase();
+    } catch {
+      // not a URL after all: no hint
+    }
+  }
+  return undefined;
 }

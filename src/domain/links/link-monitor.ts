@@ -1,4 +1,4 @@
-import type { Link } from './link.ts';
+import type { Link, Utm } from './link.ts';
 
 // What the background monitors (destination health, lifecycle sweep) remember
 // about a link between runs. Kept out of the link row on purpose: a health
@@ -70,4 +70,6 @@ export interface LinkMonitorRepo {
   listWithScheduledChanges(scan: LinkScan): Promise<Link[]>;
   /** Clicks on a link with from <= ts < to; bots and test traffic never count. */
   countHumanClicks(linkId: string, from: string, to: string, only?: { qr?: boolean }): Promise<number>;
+  /** Each distinct UTM set of the workspace's non-test links, with how many links use it (UTM policy duplicates). */
+  utmUsage(workspaceId: string): Promise<{ utm: Utm; links: number }[]>;
 }

@@ -1,8 +1,10 @@
 import { emitEvents } from '../events/emit-event.ts';
 import type { ActorPayload } from '../events/envelope.ts';
+import { diffLinks } from '../events/link-changes.ts';
 import { linkUpdateEvents } from '../events/link-events.ts';
 import { notFound } from '../shared/errors.ts';
 import { applyUpdate, resolveLinkDomain } from './build-link.ts';
+import { utmPolicyEvents } from './check-utm-policies.ts';
 import type { LinkDeps } from './link-deps.ts';
 import { eventContext } from './link-deps.ts';
 import { parseOrThrow, updateLinkSchema } from './link-input.ts';
@@ -25,7 +27,12 @@ export async function updateLink(deps: LinkDeps, workspaceId: string, id: string
     const domain = input.domain === undefined ? before.domain : await resolveLinkDomain(tx, workspaceId, deps.defaultHost, input.domain);
     const after = applyUpdate(before, input, domain, deps.clock.now().toISOString());
     await tx.links.update(after);
-    await emitEvents(tx, linkUpdateEvents(before, after, eventContext(deps, new Date(after.updatedAt), actor)));
+    const ctx = eventContext(deps, new Date(after.updatedAt), actor);
+    // UTM policies are checked when what they judge changed: re-sending the same
+    // UTMs with a new title is not a new problem to report.
+    const changes = diffLinks(before, after);
+    const utmTouched = changes.utm !== undefined || changes.campaign !== undefined;
+    await emitEvents(tx, [...linkUpdateEvents(before, after, ctx), ...(utmTouched ? await utmPolicyEvents(tx, [after], ctx) : [])]);
     return { before, after };
   });
   deps.signal?.notify();

@@ -57,14 +57,23 @@ function conforms(key: UtmKey, value: string, policy: UtmPolicy): boolean {
   return !re || re.test(value);
 }
 
-/** Among values spelled like `value` (same fold), the one to keep: conforming first, then most used, then alphabetical. */
+/**
+ * Among values spelled like `value` (same fold), the one to keep. Spellings
+ * are first rewritten to the policy's conventions and counted together
+ * ("Spring-Sale" x3 and "spring_sale" x1 are 4 votes for "spring-sale" under
+ * lower case and "-"); then allowed/pattern-conforming forms win, then the
+ * most used, then the alphabetically first (so the answer is stable).
+ */
 export function canonicalSpelling(key: UtmKey, value: string, usage: UtmUsage, policy: UtmPolicy): string {
   const fold = foldUtmValue(value);
-  const candidates = [...(usage[key]?.entries() ?? [])].filter(([v]) => foldUtmValue(v) === fold);
-  if (!candidates.some(([v]) => v === value)) candidates.push([value, 0]);
-  candidates.sort(([a, na], [b, nb]) => Number(conforms(key, b, policy)) - Number(conforms(key, a, policy)) || nb - na || a.localeCompare(b));
-  const best = candidates[0]?.[0] ?? value;
-  return conforms(key, best, policy) ? best : conventional(best, policy);
+  const votes = new Map<string, number>([[conventional(value, policy), 0]]);
+  for (const [v, n] of usage[key]?.entries() ?? []) {
+    if (foldUtmValue(v) !== fold) continue;
+    const form = conventional(v, policy);
+    votes.set(form, (votes.get(form) ?? 0) + n);
+  }
+  const ranked = [...votes.entries()].sort(([a, na], [b, nb]) => Number(conforms(key, b, policy)) - Number(conforms(key, a, policy)) || nb - na || a.localeCompare(b));
+  return ranked[0]?.[0] ?? value;
 }
 
 /** The most used value of a key that follows the policy, for a missing key. */

@@ -3,25 +3,26 @@ import { once } from 'node:events';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse';
+import { createHttpClient } from '../../adapters/outbound/create-http-client.ts';
+import { createOutboundGuard } from '../../adapters/outbound/create-outbound-guard.ts';
 import type { Config } from '../../config/config.ts';
-import { emitEvent } from '../../domain/events/emit-event.ts';
 import { CLI_ACTOR } from '../../domain/events/event-payloads.ts';
-import { newEvent } from '../../domain/events/new-event.ts';
-import { bulkCreateLinks } from '../../domain/links/bulk-create-links.ts';
+import type { ImportFinding } from '../../domain/imports/import-qa.ts';
+import { runImport } from '../../domain/imports/run-import.ts';
 import type { LinkDeps } from '../../domain/links/link-deps.ts';
-import { mapColumns, rowToLinkBody } from '../../domain/links/import-row.ts';
+import { mapColumns } from '../../domain/links/import-row.ts';
 import { shortUrl } from '../../domain/links/short-url.ts';
 import { systemClock } from '../../domain/shared/clock.ts';
+import { AppError } from '../../domain/shared/errors.ts';
 import { ensureWorkspace } from '../../domain/workspaces/ensure-workspace.ts';
 import { openStorage } from '../create-linkhook.ts';
 
 export interface ImportOptions {
   workspace?: string;
   report?: string;
+  /** Request each destination to find redirect chains (outbound traffic, so opt-in). */
+  checkRedirects?: boolean;
 }
-
-/** Rows per bulk call: big enough to amortise the commit, small enough for a smooth progress bar. */
-const CHUNK = 500;
 
 function csvCell(v: string): string {
   // Spreadsheet formula injection: a cell starting with = + - @ is executed by Excel.
@@ -47,62 +48,74 @@ async function readRecords(file: string): Promise<{ headers: string[]; records: 
   return { headers, records };
 }
 
-/** `linkhook links import FILE.csv`: bulk-creates links, prints a summary, writes a per-row report. */
+function printQa(findings: ImportFinding[], counts: Record<string, number>, redirectsChecked: boolean): void {
+  const totals = Object.entries(counts).filter(([, n]) => n > 0);
+  process.stdout.write(`QA: ${totals.length === 0 ? 'no findings' : totals.map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}${redirectsChecked ? '' : ' (redirect chains not checked: --check-redirects)'}.\n`);
+  for (const f of findings.slice(0, 20)) process.stdout.write(`  row ${f.row}: ${f.kind}: ${f.message}\n`);
+  if (findings.length > 20) process.stdout.write(`  ... and ${findings.length - 20} more in the report file\n`);
+}
+
+/** `linkhook links import FILE.csv`: QA, bulk-creates links, prints a summary, writes a per-row report. */
 export async function importLinks(config: Readonly<Config>, file: string, opts: ImportOptions): Promise<number> {
   const { headers, records } = await readRecords(file);
-  const columns = mapColumns(headers);
-  if (!columns.has('url')) {
+  if (!mapColumns(headers).has('url')) {
     process.stderr.write(`No destination column found in ${file}. Expected one of: url, destination, long_url.\n`);
     return 2;
   }
   const storage = await openStorage(config);
+  const http = opts.checkRedirects
+    ? createHttpClient({ guard: createOutboundGuard(config.outboundAllow), connectTimeoutMs: config.outboundConnectTimeoutMs, totalTimeoutMs: config.outboundTimeoutMs, maxBodyBytes: 4096 })
+    : undefined;
   const reportPath = opts.report ?? `${file}.report.csv`;
   const report = createWriteStream(reportPath);
-  report.write('row,status,id,short_url,error_code,error_message\n');
+  report.write('row,status,id,short_url,error_code,error_message,qa\n');
   const bar = new cliProgress.SingleBar(
     { format: 'Importing [{bar}] {value}/{total} rows | {created} created, {failed} failed', noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 2000 },
     cliProgress.Presets.shades_classic,
   );
-  let created = 0;
-  const failures: string[] = [];
   try {
     await storage.migrate();
     const ws = await ensureWorkspace(storage, systemClock, opts.workspace);
-    const startedAt = systemClock.now();
     const deps: LinkDeps = { storage, clock: systemClock, defaultHost: config.defaultHost, baseUrl: config.baseUrl, customDomainScheme: config.customDomainScheme };
     bar.start(records.length, 0, { created: 0, failed: 0 });
-    for (let start = 0; start < records.length; start += CHUNK) {
-      const bodies = records.slice(start, start + CHUNK).map((r) => rowToLinkBody(r, columns));
-      const results = await bulkCreateLinks(deps, ws.id, bodies, CLI_ACTOR);
-      for (const r of results) {
-        // Row numbers as a spreadsheet shows them: the header is row 1.
-        const row = start + r.index + 2;
-        if (r.ok) {
-          created++;
-          report.write(`${row},created,${r.link.id},${csvCell(shortUrl(r.link, config.baseUrl, config.customDomainScheme))},,\n`);
-        } else {
-          failures.push(`  row ${row}: ${r.error.code}: ${r.error.message}`);
-          report.write(`${row},failed,,,${r.error.code},${csvCell(r.error.message)}\n`);
-        }
-      }
-      bar.update(Math.min(start + CHUNK, records.length), { created, failed: failures.length });
-    }
+    const outcome = await runImport(deps, ws.id, {
+      headers,
+      records,
+      source: 'cli',
+      file: basename(file),
+      actor: CLI_ACTOR,
+      ...(http ? { http } : {}),
+      onProgress: (done, created, failed) => bar.update(done, { created, failed }),
+    });
     bar.stop();
-    // The summary is its own event (each created link already has its
-    // link.created): a chunked import is many transactions, not one change.
-    const finishedAt = systemClock.now();
-    const summary = { source: 'cli' as const, file: basename(file), rows: records.length, created, failed: failures.length, started_at: startedAt.toISOString(), finished_at: finishedAt.toISOString() };
-    await storage.transaction((tx) => emitEvent(tx, newEvent('import.completed', ws.id, { import: summary, actor: CLI_ACTOR }, finishedAt)));
+    const qaByRow = new Map<number, string[]>();
+    for (const f of outcome.qa.findings) qaByRow.set(f.row, [...(qaByRow.get(f.row) ?? []), `${f.kind}: ${f.message}`]);
+    const failures: string[] = [];
+    for (const r of outcome.results) {
+      const qa = csvCell((qaByRow.get(r.row) ?? []).join('; '));
+      if (r.ok) report.write(`${r.row},created,${r.link.id},${csvCell(shortUrl(r.link, config.baseUrl, config.customDomainScheme))},,,${qa}\n`);
+      else {
+        failures.push(`  row ${r.row}: ${r.error.code}: ${r.error.message}`);
+        report.write(`${r.row},failed,,,${r.error.code},${csvCell(r.error.message)},${qa}\n`);
+      }
+    }
+    process.stdout.write(`Imported ${records.length} rows from ${file}: ${outcome.created} created, ${outcome.failed} failed.\n`);
+    if (failures.length > 0) {
+      process.stdout.write(`${failures.slice(0, 20).join('\n')}\n`);
+      if (failures.length > 20) process.stdout.write(`  ... and ${failures.length - 20} more\n`);
+    }
+    printQa(outcome.qa.findings, outcome.qa.counts, outcome.qa.redirects_checked);
+    process.stdout.write(`Per-row report: ${reportPath}\n`);
+    return outcome.failed > 0 ? 1 : 0;
+  } catch (err) {
+    bar.stop();
+    if (!(err instanceof AppError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
   } finally {
     report.end();
     await once(report, 'close');
+    http?.close();
     await storage.close();
   }
-  process.stdout.write(`Imported ${records.length} rows from ${file}: ${created} created, ${failures.length} failed.\n`);
-  if (failures.length > 0) {
-    process.stdout.write(`${failures.slice(0, 20).join('\n')}\n`);
-    if (failures.length > 20) process.stdout.write(`  ... and ${failures.length - 20} more\n`);
-  }
-  process.stdout.write(`Per-row report: ${reportPath}\n`);
-  return failures.length > 0 ? 1 : 0;
 }

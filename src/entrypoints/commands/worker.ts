@@ -3,6 +3,8 @@ import type { Config } from '../../config/config.ts';
 import { createDeliverySignal } from '../../domain/delivery/delivery-signal.ts';
 import { systemClock } from '../../domain/shared/clock.ts';
 import { createDeliveryWorker } from '../create-delivery-worker.ts';
+import { createRuleEvaluatorWorker } from '../create-rule-evaluator.ts';
+import { wireEvaluators } from '../wire-evaluators.ts';
 import { createReportWorker } from '../create-report-worker.ts';
 import { openStorage } from '../create-linkhook.ts';
 import { wireDestinations } from '../wire-destinations.ts';
@@ -23,6 +25,8 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
   worker.start();
   const reports = createReportWorker(config, { storage, clock: systemClock, signal });
   reports.start();
+  const rules = createRuleEvaluatorWorker(config, { storage, clock: systemClock, registry: wireEvaluators(), signal });
+  rules.start();
   process.stdout.write(`linkhook worker ${worker.owner} delivering (${storage.dialect}, concurrency ${config.workerConcurrency})\n`);
 
   let stopping = false;
@@ -33,8 +37,7 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
     // A hard deadline past the worker's own 10 s grace: a stuck database must not hold a deploy forever.
     const timer = setTimeout(() => process.exit(1), 15_000);
     timer.unref();
-    reports
-      .stop()
+    Promise.all([reports.stop(), rules.stop()])
       .then(() => worker.stop())
       .then(async () => {
         await outbound.close();

@@ -11,8 +11,10 @@ import { exportsRoutes } from './exports-routes.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { linksRoutes } from './links-routes.ts';
 import { opsRoutes } from './ops-routes.ts';
+import { importsRoutes } from './imports-routes.ts';
 import { qrRoutes } from './qr-routes.ts';
 import { reportsRoutes } from './reports-routes.ts';
+import { rulesRoutes } from './rules-routes.ts';
 
 // Everything here lives in encapsulated plugins: the error handler, the body
 // parser and the not-found handler apply to /api/*, /healthz and /metrics
@@ -60,7 +62,9 @@ export async function registerApi(app: FastifyInstance, deps: HttpDeps): Promise
         await domainsRoutes(v1, deps);
         await endpointsRoutes(v1, deps);
         await deliveriesRoutes(v1, deps);
+        await rulesRoutes(v1, deps);
         await reportsRoutes(v1, deps);
+        await importsRoutes(v1, deps);
         await backtestRoutes(v1, deps);
         await clickImportRoutes(v1, deps);
       },

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../../../domain/events/envelope.ts';
 import type { EventDescription, EventSeverity } from '../describe-event.ts';
 import { describeEvent, truncate } from '../describe-event.ts';
+import { renderSlackReport } from './render-slack-report.ts';
 
 // An event as a Slack incoming-webhook message (Block Kit): a header with the
 // headline, a section with the sentence and up to ten facts (link, figures,
@@ -72,6 +73,9 @@ function blocksFor(d: EventDescription, event: EventEnvelope): SlackBlock[] {
 }
 
 export function renderSlackMessage(event: EventEnvelope): SlackMessage {
+  // Scheduled reports are lists, not one fact grid: their own layout.
+  const report = renderSlackReport(event);
+  if (report) return report;
   const d = describeEvent(event);
   return {
     // Notifications and block-less clients show `text` only: headline and sentence.

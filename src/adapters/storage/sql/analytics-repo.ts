@@ -62,10 +62,12 @@ export function createAnalyticsRepo(ctx: RepoContext): AnalyticsRepo {
     }
     const limit = q.limit === null ? sql`` : sql`limit ${sql.lit(q.limit)}`;
     const rows = await sql<{ k: string | null; n: number | string; v: number | string }>`
-      select ${dimExpr(q.groupBy, dialect)} as k, count(*) as n, count(distinct c.visitor_hash) as v
-      from clicks c ${dimJoin(q.groupBy)}
-      where ${where}
-      group by k
+      select k, n, v from (
+        select ${dimExpr(q.groupBy, dialect)} as k, count(*) as n, count(distinct c.visitor_hash) as v
+        from clicks c ${dimJoin(q.groupBy)}
+        where ${where}
+        group by k
+      ) g
       order by n desc, coalesce(k, '') asc
       ${limit}`.execute(db);
     return rows.rows.map((r) => ({ key: r.k === null ? null : String(r.k), clicks: Number(r.n), visitors: Number(r.v) }));
@@ -76,10 +78,15 @@ export function createAnalyticsRepo(ctx: RepoContext): AnalyticsRepo {
     return row?.click_id ?? '';
   };
 
+  // One link's series or total is its 'link' rollup rows; other filtered
+  // questions read raw clicks (one link's 30 days are ~1,700 clicks here).
+  const onlyLink = (q: AnalyticsRepoQuery): boolean =>
+    (q.groupBy === 'time' || q.groupBy === 'link') && q.filters.link_id !== undefined && Object.keys(q.filters).every((k) => k === 'link_id' || q.filters[k as keyof typeof q.filters] === undefined);
+
   const fitsRollup = (q: AnalyticsRepoQuery): boolean =>
     !q.includeBots &&
     !q.includeTest &&
-    noFilters(q) &&
+    (noFilters(q) || onlyLink(q)) &&
     (q.groupBy === 'time' || isRollupDim(q.groupBy)) &&
     q.fromMs % DAY_MS === 0 &&
     q.toMs % DAY_MS === 0 &&
@@ -103,17 +110,20 @@ export function createAnalyticsRepo(ctx: RepoContext): AnalyticsRepo {
         g.visitors += visitors;
       } else groups.set(key, { clicks, visitors });
     };
-    const folded = await db
+    const link = q.filters.link_id;
+    // Summed in SQL: the top-10 links over 30 days reduce 60,000 rows to 2,000 inside the engine.
+    let folded = db
       .selectFrom('analytics_daily')
-      .select(['day', 'value', 'clicks', 'visitors'])
+      .select([sql<number | string>`sum(clicks)`.as('n'), sql<number | string>`sum(visitors)`.as('v')])
       .where('workspace_id', '=', q.workspaceId)
-      .where('dim', '=', time ? 'all' : q.groupBy)
+      .where('dim', '=', link !== undefined ? 'link' : time ? 'all' : q.groupBy)
       .where('day', '>=', q.fromMs)
-      .where('day', '<', q.toMs)
-      .execute();
-    for (const r of folded) {
-      const key = time ? String(bucketOf(q.bucketStarts, Number(r.day))) : r.value === '' ? null : r.value;
-      bump(key, Number(r.clicks), Number(r.visitors));
+      .where('day', '<', q.toMs);
+    if (link !== undefined) folded = folded.where('value', '=', link);
+    const summed = await (time ? folded.select(sql<string>`day`.as('k')).groupBy('day') : folded.select(sql<string>`value`.as('k')).groupBy('value')).execute();
+    for (const r of summed) {
+      const key = time ? String(bucketOf(q.bucketStarts, Number(r.k))) : r.k === '' ? null : String(r.k);
+      bump(key, Number(r.n), Number(r.v));
     }
     // The tail's visitors are distinct within the tail; one who also visited
     // earlier that day counts twice until the worker folds the tail (seconds).

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
+import type { Utm } from '../../../domain/links/link.ts';
 import type { HealthCheck, HealthStatus, LinkHealthState, LinkMonitorRepo, LinkScan } from '../../../domain/links/link-monitor.ts';
 import type { LinkHealthTable } from './database.ts';
 import type { RepoContext } from './repo-context.ts';
@@ -122,6 +123,18 @@ export function createLinkMonitorRepo(ctx: RepoContext): LinkMonitorRepo {
       if (only?.qr === true) q = q.where('is_qr', '=', yes);
       const row = await q.executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    async utmUsage(workspaceId) {
+      // Grouped in SQL: a workspace has far fewer distinct UTM sets than links.
+      const rows = await db
+        .selectFrom('links')
+        .select(['utm', sql<number | string>`count(*)`.as('n')])
+        .where('workspace_id', '=', workspaceId)
+        .where('is_test', '=', no)
+        .groupBy('utm')
+        .execute();
+      return rows.map((r) => ({ utm: parseJson<Utm>(r.utm), links: Number(r.n) }));
     },
   };
 }

@@ -1,0 +1,3 @@
+import { importQaSuite } from './import-qa-suite.ts';
+
+importQaSuite('postgres');

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
+import type { AlertPayload, EventEnvelope } from '../../src/domain/events/envelope.ts';
+import type { Storage } from '../../src/domain/ports.ts';
+import { RESOLVE_AFTER_CLEAR_EVALUATIONS } from '../../src/domain/rules/alert-lifecycle.ts';
+import { STORM_WORST_CASES } from '../../src/domain/rules/alert-messages.ts';
+import { acknowledgeAlert, snoozeAlert } from '../../src/domain/rules/manage-alerts.ts';
+import type { TestStorage } from '../helpers/test-storage.ts';
+import { openTestStorage } from '../helpers/test-storage.ts';
+import type { World } from './lifecycle-fixtures.ts';
+import { makeWorld } from './lifecycle-fixtures.ts';
+
+// The alert lifecycle end to end over real storage: the worker loop claims
+// the rule, a scripted evaluator reports what it "saw", and we read the
+// alert rows and the outbox (events + deliveries per endpoint).
+
+const alertOf = (e: EventEnvelope): AlertPayload => e.data.alert as AlertPayload;
+const MIN = 60_000;
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`alert lifecycle (${kind})`, () => {
+    let ts: TestStorage;
+    let s: Storage;
+    beforeEach(async () => {
+      ts = await openTestStorage(kind);
+      s = ts.storage;
+    });
+    afterEach(async () => ts.cleanup());
+
+    const types = async (w: World, which: 'notify' | 'escalation' | 'bystander') => (await w.sent(w[which])).map((e) => e.type);
+
+    it('a firing observation opens one alert and sends one alert.triggered to the rule endpoint only', async () => {
+      const w = await makeWorld(s);
+      const [link] = w.links;
+      w.script.set(link!.id, true);
+      await w.tick();
+      const sent = await w.sent(w.notify);
+      assert.deepEqual(sent.map((e) => e.type), ['alert.triggered']);
+      const event = sent[0]!;
+      EVENT_CATALOGUE['alert.triggered'].schema.parse(event.data); // a valid catalogue payload
+      const a = alertOf(event);
+      assert.equal(a.fingerprint, `${w.rule.id}:${link!.id}`);
+      assert.deepEqual(a.owner, { name: 'Growth team', contact: 'growth@example.com' });
+      assert.equal(a.action, 'Check the landing page');
+      assert.equal(a.severity, 'warning');
+      assert.equal(a.value, 600);
+      assert.equal(a.threshold, 500);
+      assert.equal(a.window, '5m');
+      assert.equal(event.data.link?.id, link!.id);
+      assert.deepEqual(await types(w, 'bystander'), [], 'an endpoint the rule does not name gets nothing');
+      assert.deepEqual(await types(w, 'escalation'), []);
+      const open = await s.alerts.listOpen(w.rule.id);
+      assert.equal(open.length, 1);
+      assert.equal(open[0]!.id, a.id);
+    });
+
+    it('the cooldown suppresses repeats; a reminder goes out once it has passed', async () => {
+      const w = await makeWorld(s, { rule: { responseTimeMs: null } });
+      w.script.set(w.links[0]!.id, true);
+      for (let i = 0; i < 10; i++) await w.tick(); // 10 min of firing, cooldown 15 min
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered']);
+      for (let i = 0; i < 6; i++) await w.tick(); // 15 min since the first message
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered', 'alert.triggered']);
+      const [first, reminder] = (await w.sent(w.notify)).map(alertOf);
+      assert.equal(first!.id, reminder!.id, 'a reminder is about the same alert');
+      assert.equal((await s.alerts.list(w.wsId, {}, { limit: 10 })).items.length, 1);
+    });
+
+    it(`hysteresis: one clear reading does not resolve; ${RESOLVE_AFTER_CLEAR_EVALUATIONS} in a row do, with alert.resolved`, async () => {
+      const w = await makeWorld(s);
+      const id = w.links[0]!.id;
+      for (const firing of [true, false, true, false, true, false]) {
+        w.script.set(id, firing);
+        await w.tick();
+      }
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered'], 'flapping does not notify again');
+      assert.equal((await s.alerts.listOpen(w.rule.id)).length, 1);
+      await w.tick(); // second clear reading in a row
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered', 'alert.resolved']);
+      const [trig, res] = (await w.sent(w.notify)).map(alertOf);
+      assert.equal(res!.fingerprint, trig!.fingerprint);
+      assert.equal(res!.id, trig!.id);
+      assert.equal(res!.status, 'resolved');
+      assert.equal(res!.value, 100);
+      assert.equal((await s.alerts.getById(w.wsId, trig!.id))?.status, 'resolved');
+      // A re-trigger inside the cooldown of the last message opens a new alert silently.
+      w.script.set(id, true);
+      await w.tick();
+      assert.equal((await s.alerts.listOpen(w.rule.id)).length, 1);
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered', 'alert.resolved']);
+    });
+
+    it('a subject the evaluator stops reporting counts as clear', async () => {
+      const w = await makeWorld(s);
+      w.script.set(w.links[0]!.id, true);
+      await w.tick();
+      w.script.clear();
+      await w.tick();
+      await w.tick();
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered', 'alert.resolved']);
+    });
+
+    it('a snoozed alert sends no reminder, no escalation and no resolution', async () => {
+      const w = await makeWorld(s);
+      const id = w.links[0]!.id;
+      w.script.set(id, true);
+      await w.tick();
+      const [alert] = await s.alerts.listOpen(w.rule.id);
+      await snoozeAlert({ storage: s, clock: w.clock }, w.wsId, alert!.id, { for: '2h' });
+      for (let i = 0; i < 40; i++) await w.tick(); // past cooldown and response time
+      w.script.set(id, false);
+      await w.tick();
+      await w.tick();
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered']);
+      assert.deepEqual(await types(w, 'escalation'), []);
+      assert.equal((await s.alerts.getById(w.wsId, alert!.id))?.status, 'resolved', 'the row still resolves');
+    });
+
+    it('escalates an unacknowledged alert once, to the escalation endpoints only', async () => {
+      const w = await makeWorld(s, { rule: { cooldownMs: 24 * 60 * MIN } });
+      w.script.set(w.links[0]!.id, true);
+      await w.tick();
+      for (let i = 0; i < 29; i++) await w.tick();
+      assert.deepEqual(await types(w, 'escalation'), [], 'not before the response time');
+      await w.tick(); // 30 min after the trigger
+      for (let i = 0; i < 10; i++) await w.tick();
+      const escalated = await w.sent(w.escalation);
+      assert.deepEqual(escalated.map((e) => e.type), ['alert.triggered']);
+      assert.equal(alertOf(escalated[0]!).escalated, true);
+      EVENT_CATALOGUE['alert.triggered'].schema.parse(escalated[0]!.data);
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered'], 'the rule endpoint is not told again');
+      assert.ok((await s.alerts.listOpen(w.rule.id))[0]!.escalatedAt);
+    });
+
+    it('an acknowledged alert is not escalated', async () => {
+      const w = await makeWorld(s);
+      w.script.set(w.links[0]!.id, true);
+      await w.tick();
+      const [alert] = await s.alerts.listOpen(w.rule.id);
+      const acked = await acknowledgeAlert({ storage: s, clock: w.clock }, w.wsId, alert!.id, 'api_key:ana');
+      assert.equal(acked.acknowledgedBy, 'api_key:ana');
+      for (let i = 0; i < 45; i++) await w.tick();
+      assert.deepEqual(await types(w, 'escalation'), []);
+    });
+
+    it('storm control: 50 subjects tripping at once make ONE message per endpoint; each alert resolves on its own row', async () => {
+      const w = await makeWorld(s, { links: 50, rule: { responseTimeMs: null } });
+      for (const l of w.links) w.script.set(l.id, true);
+      await w.tick();
+      const sent = await w.sent(w.notify);
+      assert.equal(sent.length, 1);
+      const group = alertOf(sent[0]!);
+      EVENT_CATALOGUE['alert.triggered'].schema.parse(sent[0]!.data);
+      assert.equal(group.group?.count, 50);
+      assert.equal(group.group?.alert_ids.length, 50);
+      assert.equal(group.group?.worst.length, STORM_WORST_CASES);
+      assert.equal(group.group?.worst[0]?.link_id, w.links[49]!.id, 'the furthest past the threshold comes first');
+      assert.match(group.summary, /^50 subjects tripped "Launch spike"/);
+      assert.equal(sent[0]!.data.link, undefined);
+      assert.equal((await s.alerts.listOpen(w.rule.id)).length, 50);
+      // Three links recover: three separate messages (under the storm threshold).
+      for (const l of w.links.slice(0, 3)) w.script.set(l.id, false);
+      await w.tick();
+      await w.tick();
+      assert.deepEqual((await w.sent(w.notify)).map((e) => e.type), ['alert.triggered', 'alert.resolved', 'alert.resolved', 'alert.resolved']);
+      assert.equal((await s.alerts.listOpen(w.rule.id)).length, 47);
+      // The other 47 recover together: one grouped resolution.
+      for (const l of w.links) w.script.set(l.id, false);
+      await w.tick();
+      await w.tick();
+      const last = (await w.sent(w.notify)).at(-1)!;
+      assert.equal(last.type, 'alert.resolved');
+      assert.equal(alertOf(last).group?.count, 47);
+      assert.equal((await w.sent(w.notify)).length, 5);
+      assert.equal((await s.alerts.list(w.wsId, { status: 'resolved' }, { limit: 100 })).items.length, 50);
+    });
+
+    it('the loop evaluates a due rule once per interval, and never a rule it has no evaluator for', async () => {
+      const w = await makeWorld(s);
+      w.script.set(w.links[0]!.id, true);
+      w.clock.advance(60_000);
+      const first = await w.evaluator.runOnce();
+      assert.equal(first.length, 1);
+      assert.deepEqual(await w.evaluator.runOnce(), [], 'scheduled one interval later');
+      await s.rules.insert({ ...w.rule, id: `rule_${'0'.repeat(25)}1`, trigger: { type: 'health' } });
+      w.clock.advance(60_000);
+      assert.deepEqual((await w.evaluator.runOnce()).map((e) => e.rule.id), [w.rule.id]);
+    });
+  });
+}
