@@ -100,7 +100,7 @@ interface Traits {
 
 export function makeClick(link: Link, ms: number, t: Traits): Click {
   const isBot = t.r < 0.05;
-  return {
+  const click: Click = {
     id: newId('click', ms),
     workspaceId: link.workspaceId,
     linkId: link.id,
@@ -124,6 +124,11 @@ export function makeClick(link: Link, ms: number, t: Traits): Click {
     isTest: t.r >= 0.05 && t.r < 0.06,
     visitorHash: t.visitor,
     ip: null,
-    utm: { ...(t.source ? { source: t.source } : {}), ...(t.medium ? { medium: t.medium } : {}), ...(link.campaign ? { campaign: link.campaign } : {}) },
+    utm: {},
   };
+  // Assigned, not spread: three object spreads per click were a third of the generator's time.
+  if (t.source) click.utm.source = t.source;
+  if (t.medium) click.utm.medium = t.medium;
+  if (link.campaign) click.utm.campaign = link.campaign;
+  return click;
 }

@@ -51,6 +51,16 @@ const envSchema = z.object({
   LINKHOOK_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(250),
   // 60 s: the shortest rule window people set is about 5 min, so a minute is at most a fifth of a window late.
   LINKHOOK_RULES_EVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60000),
+  LINKHOOK_HEALTH_INTERVAL: duration.default('30m'),
+  LINKHOOK_HEALTH_PRIORITY_INTERVAL: duration.default('5m'),
+  LINKHOOK_HEALTH_CONFIRM_AFTER: duration.default('1m'),
+  LINKHOOK_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10000),
+  LINKHOOK_EXPIRY_LEAD_TIMES: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+    .pipe(z.array(duration).min(1).max(10))
+    .default('7d,1d'),
+  LINKHOOK_LIFECYCLE_SWEEP_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60000),
   LINKHOOK_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
   LINKHOOK_ENDPOINT_DISABLE_AFTER: duration.default('72h'),
   LINKHOOK_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
@@ -89,6 +99,16 @@ export interface Config {
   workerPollMs: number;
   /** How often each enabled alert rule is evaluated (LINKHOOK_RULES_EVAL_MS). */
   rulesEvalMs: number;
+  /** Destination health checks (docs/rules.md, trigger `health`): between checks, for priority links, to confirm a failure. */
+  healthIntervalMs: number;
+  healthPriorityIntervalMs: number;
+  healthConfirmAfterMs: number;
+  /** Per request of a health check (and per TLS handshake of the domain-health probe). */
+  healthTimeoutMs: number;
+  /** Before expires_at, when link.expiring is sent (LINKHOOK_EXPIRY_LEAD_TIMES). */
+  expiryLeadTimesMs: number[];
+  /** Between two lifecycle sweeps. */
+  lifecycleSweepMs: number;
   deliveryLeaseMs: number;
   endpointDisableAfterMs: number;
   /** SMTP relay for email endpoints; undefined: email endpoints are refused. */
@@ -136,6 +156,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     workerConcurrency: e.LINKHOOK_WORKER_CONCURRENCY,
     workerPollMs: e.LINKHOOK_WORKER_POLL_MS,
     rulesEvalMs: e.LINKHOOK_RULES_EVAL_MS,
+    healthIntervalMs: e.LINKHOOK_HEALTH_INTERVAL,
+    healthPriorityIntervalMs: e.LINKHOOK_HEALTH_PRIORITY_INTERVAL,
+    healthConfirmAfterMs: e.LINKHOOK_HEALTH_CONFIRM_AFTER,
+    healthTimeoutMs: e.LINKHOOK_HEALTH_TIMEOUT_MS,
+    expiryLeadTimesMs: e.LINKHOOK_EXPIRY_LEAD_TIMES,
+    lifecycleSweepMs: e.LINKHOOK_LIFECYCLE_SWEEP_MS,
     deliveryLeaseMs: e.LINKHOOK_DELIVERY_LEASE_MS,
     endpointDisableAfterMs: e.LINKHOOK_ENDPOINT_DISABLE_AFTER,
     smtpUrl: e.LINKHOOK_SMTP_URL,

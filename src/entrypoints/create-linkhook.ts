@@ -19,6 +19,7 @@ import { createAnalyticsRollupWorker } from '../worker/analytics-rollup-worker.t
 import { createDeliveryWorker } from './create-delivery-worker.ts';
 import { createRuleEvaluatorWorker } from './create-rule-evaluator.ts';
 import { wireEvaluators } from './wire-evaluators.ts';
+import { createLifecycleSweeperWorker, wireMonitorEvaluators } from './wire-monitors.ts';
 import type { RuleEvaluator } from '../worker/rule-evaluator.ts';
 import { createReportWorker } from './create-report-worker.ts';
 import { wireDestinations } from './wire-destinations.ts';
@@ -98,7 +99,10 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
 
   // Delivery worker (src/worker): in-process unless LINKHOOK_WORKER=false.
   const worker = config.worker ? createDeliveryWorker(config, { storage, clock, destinations, signal: deliverySignal, registry }) : undefined;
-  const rules = config.worker ? createRuleEvaluatorWorker(config, { storage, clock, registry: wireEvaluators(), signal: deliverySignal }) : undefined;
+  const monitors = wireMonitorEvaluators(config, { storage, http: outbound.http, dns: overrides.dns ?? createDnsResolver() });
+  const rules = config.worker ? createRuleEvaluatorWorker(config, { storage, clock, registry: wireEvaluators(monitors), signal: deliverySignal }) : undefined;
+  // link.expiring / link.expired / link.scheduled_change_applied (src/worker/lifecycle-sweeper.ts).
+  const lifecycle = config.worker ? createLifecycleSweeperWorker(config, { storage, clock, signal: deliverySignal }) : undefined;
   const reports = config.worker ? createReportWorker(config, { storage, clock, signal: deliverySignal }) : undefined;
   // Analytics rollups (src/worker/analytics-rollup-worker.ts): errors are logged, the API falls back to raw clicks meanwhile.
   const rollups = config.worker ? createAnalyticsRollupWorker({ analytics: storage.analytics, clock, onError: (err) => http.app.log.error({ err }, 'analytics rollup failed') }) : undefined;
@@ -114,6 +118,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     async listen() {
       worker?.start();
       rules?.start();
+      lifecycle?.start();
       reports?.start();
       rollups?.start();
       return http.app.listen({ port: config.port, host: config.host });
@@ -124,6 +129,7 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
       await http.app.close();
       await http.drain();
       await rules?.stop();
+      await lifecycle?.stop();
       await reports?.stop();
       await rollups?.stop();
       await worker?.stop({ graceMs: 5000 }); // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest

@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/domain/shared/clock.ts';
 import { newId } from '../../src/domain/shared/ids.ts';
 import type { Workspace } from '../../src/domain/workspaces/workspace.ts';
 import { makeEndpoint } from '../destinations/destination-fixtures.ts';
-import { openTestStorage, type StorageKind } from '../helpers/test-storage.ts';
+import { openTestStorage, type StorageKind, type TestStorage } from '../helpers/test-storage.ts';
 import { addWorkspace, makeClick, makeLink } from '../storage/fixtures.ts';
 
 // The report scheduler against a real database, driven by a ManualClock:
@@ -20,7 +20,7 @@ const DAY = 86_400_000;
 export function reportSchedulerSuite(kind: StorageKind): void {
   describe(`report scheduler (${kind})`, () => {
     let storage: Storage;
-    let cleanup: () => Promise<void>;
+    let opened: TestStorage;
     let ws: Workspace;
     let endpointId: string;
     const clock = new ManualClock('2026-03-10T05:00:00Z');
@@ -28,13 +28,14 @@ export function reportSchedulerSuite(kind: StorageKind): void {
     const summaries = async () => (await storage.events.list(ws.id, { type: 'report.summary' }, { limit: 100 })).items;
 
     before(async () => {
-      ({ storage, cleanup } = await openTestStorage(kind));
+      opened = await openTestStorage(kind);
+      storage = opened.storage;
       ws = await addWorkspace(storage);
       const ep = { ...makeEndpoint('http', {}, 'https://hooks.example/r'), id: newId('endpoint'), workspaceId: ws.id };
       await storage.endpoints.insert(ep);
       endpointId = ep.id;
     });
-    after(() => cleanup());
+    after(() => opened.cleanup());
 
     it('runs at the fire time, emits a valid report.summary to its endpoint, and not again before the next fire', async () => {
       const link = makeLink(ws.id, { slug: 'spring', campaign: 'spring', utm: { source: 'news' }, createdAt: '2026-03-01T00:00:00.000Z' });
@@ -98,6 +99,35 @@ export function reportSchedulerSuite(kind: StorageKind): void {
       clock.set('2026-03-14T06:00:01Z');
       const results = await Promise.all([runDueReports(deps()), runDueReports(deps())]);
       assert.equal(results.flat().filter((o) => o.status === 'sent').length, 1);
+    });
+
+    it('lists failing destinations and expired links still visited as suspected issues, scoped by tag', async () => {
+      const broken = makeLink(ws.id, { slug: 'broken', tags: ['q2'], createdAt: '2026-03-01T00:00:00.000Z' });
+      const expired = makeLink(ws.id, { slug: 'gone', tags: ['q2'], expiresAt: '2026-03-14T12:00:00.000Z', createdAt: '2026-03-01T00:00:00.000Z' });
+      const other = makeLink(ws.id, { slug: 'other', tags: ['q3'], createdAt: '2026-03-01T00:00:00.000Z' });
+      for (const l of [broken, expired, other]) await storage.links.insert(l);
+      // The monitor's own sequence: claim the check (creates the state row), then save its outcome.
+      assert.ok(await storage.linkMonitor.claimHealthCheck(broken, '2026-03-14T10:00:00.000Z', '2026-03-14T10:05:00.000Z'));
+      await storage.linkMonitor.saveHealth({
+        linkId: broken.id,
+        workspaceId: ws.id,
+        status: 'failing',
+        consecutiveFailures: 3,
+        failingSince: '2026-03-14T09:00:00.000Z',
+        lastCheck: { url: broken.url, checkedAt: '2026-03-14T10:00:00.000Z', status: 503, errorClass: 'http_status', error: 'HTTP 503 from https://example.com/', durationMs: 40, finalUrl: broken.url, chain: [broken.url] },
+        nextCheckAt: '2026-03-14T10:05:00.000Z',
+        updatedAt: '2026-03-14T10:00:00.000Z',
+      });
+      await storage.clicks.insertMany([makeClick(expired, { ts: '2026-03-14T18:00:00.000Z' }), makeClick(other, { ts: '2026-03-14T18:00:00.000Z' })]);
+      const q2 = await createReport({ storage, clock }, ws.id, { name: 'Q2', cron: '0 6 * * *', scope: { tags: ['q2'] }, endpoint_ids: [endpointId] });
+      clock.set('2026-03-15T06:00:00Z');
+      const sent = (await runDueReports(deps())).filter((o) => o.scheduleId === q2.id);
+      assert.equal(sent[0]?.status, 'sent');
+      const event = (await summaries()).find((e) => e.id === sent[0]?.eventId);
+      const r = EVENT_CATALOGUE['report.summary'].schema.parse(event?.data).report;
+      assert.deepEqual(r.top_links.map((l) => l.link_id), [expired.id], 'the q3 link is out of scope');
+      assert.deepEqual(r.issues.map((i) => [i.link_id, i.kind]).sort(), [[broken.id, 'failing_health_check'], [expired.id, 'expired_but_visited']].sort());
+      assert.match(r.issues.find((i) => i.kind === 'failing_health_check')?.detail ?? '', /^HTTP 503 from https:\/\/example\.com\/ since 2026-03-14T09:00:00\.000Z$/);
     });
 
     it('refuses a bad cron, a bad timezone and unknown endpoints with 422 fields', async () => {

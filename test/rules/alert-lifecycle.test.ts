@@ -176,6 +176,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal((await s.alerts.list(w.wsId, { status: 'resolved' }, { limit: 100 })).items.length, 50);
     });
 
+    it('several workers at once evaluate a due rule once (the claim is a lease)', async () => {
+      const w = await makeWorld(s);
+      w.script.set(w.links[0]!.id, true);
+      w.clock.advance(60_000);
+      const runs = await Promise.all([w.evaluator, w.newEvaluator(), w.newEvaluator(), w.newEvaluator()].map((e) => e.runOnce()));
+      assert.equal(runs.flat().length, 1);
+      assert.deepEqual(await types(w, 'notify'), ['alert.triggered']);
+    });
+
     it('the loop evaluates a due rule once per interval, and never a rule it has no evaluator for', async () => {
       const w = await makeWorld(s);
       w.script.set(w.links[0]!.id, true);

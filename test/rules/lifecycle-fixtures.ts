@@ -38,6 +38,8 @@ export interface World {
   /** What the evaluator reports next: subject → firing (value 600 when firing, 100 when not). */
   script: Map<string, boolean>;
   evaluator: RuleEvaluator;
+  /** Another worker loop over the same storage and evaluator (for lease tests). */
+  newEvaluator(): RuleEvaluator;
   /** Moves the clock one interval and runs the evaluator loop once. */
   tick(): Promise<void>;
   /** Events delivered to an endpoint so far, oldest first. */
@@ -79,16 +81,18 @@ export async function makeWorld(storage: Storage, opts: { links?: number; rule?:
         });
     },
   };
-  const evaluator = createRuleEvaluator({
-    deps: { storage, clock, baseUrl: 'https://lnk.example' },
-    registry: createEvaluatorRegistry([scripted]),
-    intervalMs: EVAL_MS,
-    onError: (err) => {
-      throw err;
-    },
-  });
+  const newEvaluator = (): RuleEvaluator =>
+    createRuleEvaluator({
+      deps: { storage, clock, baseUrl: 'https://lnk.example' },
+      registry: createEvaluatorRegistry([scripted]),
+      intervalMs: EVAL_MS,
+      onError: (err) => {
+        throw err;
+      },
+    });
+  const evaluator = newEvaluator();
   return {
-    clock, wsId: ws.id, links, notify, escalation, bystander, rule, script, evaluator,
+    clock, wsId: ws.id, links, notify, escalation, bystander, rule, script, evaluator, newEvaluator,
     async tick() {
       clock.advance(EVAL_MS);
       await evaluator.runOnce();

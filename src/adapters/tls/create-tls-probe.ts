@@ -40,18 +40,13 @@ export function createTlsProbe(options: TlsProbeOptions): TlsProbe {
     async certificate(hostname) {
       const address = await options.guard.resolveAllowed(hostname);
       return new Promise<TlsCertificate>((resolve, reject) => {
-        let socket: TLSSocket | undefined;
-        const timer = setTimeout(() => {
-          socket?.destroy();
-          reject(new OutboundError('timeout', `no TLS handshake with ${hostname} within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
-        socket = connect({ host: address, port, servername: isIP(hostname) === 0 ? hostname : undefined, rejectUnauthorized: false }, () => {
+        const socket: TLSSocket = connect({ host: address, port, servername: isIP(hostname) === 0 ? hostname : undefined, rejectUnauthorized: false }, () => {
           clearTimeout(timer);
-          const cert = socket?.getPeerCertificate();
-          const authorized = socket?.authorized ?? false;
-          const authError = socket?.authorizationError;
-          socket?.end();
-          if (!cert || !cert.valid_to) {
+          const cert = socket.getPeerCertificate();
+          const authorized = socket.authorized;
+          const authError = socket.authorizationError;
+          socket.end();
+          if (!cert.valid_to) {
             reject(new OutboundError('tls', `${hostname} presented no certificate`));
             return;
           }
@@ -64,6 +59,10 @@ export function createTlsProbe(options: TlsProbeOptions): TlsProbe {
             authorizationError: authError ? String(authError) : null,
           });
         });
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new OutboundError('timeout', `no TLS handshake with ${hostname} within ${options.timeoutMs} ms`));
+        }, options.timeoutMs);
         socket.on('error', (err: NodeJS.ErrnoException) => {
           clearTimeout(timer);
           const cls = err.code && /CERT|SSL|TLS|EPROTO/.test(err.code) ? 'tls' : 'connect';

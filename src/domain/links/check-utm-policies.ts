@@ -7,7 +7,7 @@ import { linkInScope } from '../rules/resolve-scope.ts';
 import type { Rule } from '../rules/rule.ts';
 import type { UtmPolicy, UtmProblem, UtmUsage } from '../rules/utm-policy.ts';
 import { checkUtmPolicy } from '../rules/utm-policy.ts';
-import type { Link, Utm, UtmKey } from './link.ts';
+import type { Link, UtmKey } from './link.ts';
 import { UTM_KEYS } from './link.ts';
 
 // The UTM policy check at the moment a link is written (create, update, bulk,
@@ -40,7 +40,7 @@ export async function workspaceUtmUsage(tx: Pick<Repos, 'linkMonitor'>, workspac
   const usage: Partial<Record<UtmKey, Map<string, number>>> = {};
   for (const { utm, links } of await tx.linkMonitor.utmUsage(workspaceId)) {
     for (const key of UTM_KEYS) {
-      const v = (utm as Utm)[key];
+      const v = utm[key];
       if (v === undefined || v === '') continue;
       const m = (usage[key] ??= new Map());
       m.set(v, (m.get(v) ?? 0) + links);

@@ -43,8 +43,11 @@ async function runOne(deps: RunReportsDeps, schedule: ReportSchedule, leaseUntil
   const fire = lastFire(schedule.cron, schedule.timezone, now);
   const period = periodOf(schedule.cron, schedule.timezone, fire);
   const next = nextFire(schedule.cron, schedule.timezone, now);
+  // Read outside the transaction: on SQLite a transaction holds the one
+  // connection, and the redirect path's click commits would queue behind
+  // every summary query. The lease keeps the schedule ours meanwhile.
+  const report = await buildSummary({ repos: deps.storage, baseUrl: deps.baseUrl, customDomainScheme: deps.customDomainScheme }, schedule, period);
   return deps.storage.transaction(async (tx) => {
-    const report = await buildSummary({ repos: tx, baseUrl: deps.baseUrl, customDomainScheme: deps.customDomainScheme }, schedule, period);
     const completed = await tx.reports.completeRun(schedule.id, leaseUntil, next.toISOString(), fire.toISOString());
     if (!completed) return { scheduleId: schedule.id, status: 'lost_lease' as const };
     const event = newEvent('report.summary', schedule.workspaceId, { report }, now);

@@ -31,7 +31,13 @@ export interface EvaluationContext {
   clock: Clock;
 }
 
-/** One per trigger type: pure over what it reads through the storage port; tested with a ManualClock. */
+/**
+ * One per trigger type: pure over what it reads through the storage port; tested with a ManualClock.
+ * Report every subject you looked at, firing or not: an open alert whose
+ * subject is missing from the observations counts as clear (after
+ * RESOLVE_AFTER_CLEAR_EVALUATIONS such evaluations it resolves). Subjects
+ * must be unique within one evaluation.
+ */
 export interface Evaluator {
   readonly type: TriggerType;
   evaluate(ctx: EvaluationContext): Promise<Observation[]>;

@@ -1,4 +1,4 @@
-import type { Page, PageRequest, Storage } from '../ports.ts';
+import type { Page, PageRequest, Repos, Storage } from '../ports.ts';
 import type { Clock } from '../shared/clock.ts';
 import { notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -88,13 +88,31 @@ export async function updateRule(deps: RuleDeps, workspaceId: string, id: string
   if (input.owner !== undefined) rule.owner = { name: input.owner.name, contact: input.owner.contact };
   if (input.action !== undefined) rule.action = input.action;
   await checkRuleEndpoints(deps.storage, rule);
-  await deps.storage.rules.update(rule);
+  await deps.storage.transaction(async (tx) => {
+    await tx.rules.update(rule);
+    // Switching a rule off ends its open alerts, silently: nothing evaluates them any more.
+    if (current.enabled && !rule.enabled) await resolveOpenSilently(tx, rule.id, rule.updatedAt);
+  });
   // A changed trigger or scope is evaluated at once, not an interval later.
   if (input.trigger !== undefined || input.scope !== undefined || input.enabled === true) await deps.storage.rules.scheduleNext(rule.id, rule.updatedAt);
   return rule;
 }
 
-/** The rule goes; its alerts stay as history (GET /alerts?rule_id= still lists them). */
+async function resolveOpenSilently(tx: Repos, ruleId: string, at: string): Promise<void> {
+  for (const a of await tx.alerts.listOpen(ruleId)) await tx.alerts.update({ ...a, status: 'resolved', resolvedAt: at, updatedAt: at });
+}
+
+/**
+ * The rule goes; its alerts stay as history (GET /alerts?rule_id= still
+ * lists them). Its open alerts are resolved silently in the same transaction:
+ * nothing would ever evaluate them again, and "triggered" forever is a lie.
+ */
 export async function deleteRule(deps: RuleDeps, workspaceId: string, id: string): Promise<void> {
-  if (!(await deps.storage.rules.delete(workspaceId, id))) throw notFound('Rule', id);
+  const at = deps.clock.now().toISOString();
+  const deleted = await deps.storage.transaction(async (tx) => {
+    if (!(await tx.rules.delete(workspaceId, id))) return false;
+    await resolveOpenSilently(tx, id, at);
+    return true;
+  });
+  if (!deleted) throw notFound('Rule', id);
 }

@@ -34,7 +34,7 @@ export async function resolveScope(repos: Pick<Repos, 'links'>, workspaceId: str
   const filter: LinkFilter = {};
   if (scope.campaign !== undefined) filter.campaign = scope.campaign;
   if (scope.domain !== undefined) filter.domain = scope.domain;
-  if (scope.tags?.length === 1) filter.tag = scope.tags[0] as string;
+  if (scope.tags?.length === 1) filter.tag = scope.tags[0];
   let cursor: string | undefined;
   do {
     const page = await repos.links.list(workspaceId, filter, cursor === undefined ? { limit: PAGE } : { cursor, limit: PAGE });

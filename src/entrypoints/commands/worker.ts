@@ -5,6 +5,8 @@ import { systemClock } from '../../domain/shared/clock.ts';
 import { createDeliveryWorker } from '../create-delivery-worker.ts';
 import { createRuleEvaluatorWorker } from '../create-rule-evaluator.ts';
 import { wireEvaluators } from '../wire-evaluators.ts';
+import { createLifecycleSweeperWorker, wireMonitorEvaluators } from '../wire-monitors.ts';
+import { createDnsResolver } from '../../adapters/dns/create-dns-resolver.ts';
 import { createReportWorker } from '../create-report-worker.ts';
 import { openStorage } from '../create-linkhook.ts';
 import { wireDestinations } from '../wire-destinations.ts';
@@ -25,8 +27,11 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
   worker.start();
   const reports = createReportWorker(config, { storage, clock: systemClock, signal });
   reports.start();
-  const rules = createRuleEvaluatorWorker(config, { storage, clock: systemClock, registry: wireEvaluators(), signal });
+  const monitors = wireMonitorEvaluators(config, { storage, http: outbound.http, dns: createDnsResolver() });
+  const rules = createRuleEvaluatorWorker(config, { storage, clock: systemClock, registry: wireEvaluators(monitors), signal });
   rules.start();
+  const lifecycle = createLifecycleSweeperWorker(config, { storage, clock: systemClock, signal });
+  lifecycle.start();
   process.stdout.write(`linkhook worker ${worker.owner} delivering (${storage.dialect}, concurrency ${config.workerConcurrency})\n`);
 
   let stopping = false;
@@ -37,7 +42,7 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
     // A hard deadline past the worker's own 10 s grace: a stuck database must not hold a deploy forever.
     const timer = setTimeout(() => process.exit(1), 15_000);
     timer.unref();
-    Promise.all([reports.stop(), rules.stop()])
+    Promise.all([reports.stop(), rules.stop(), lifecycle.stop()])
       .then(() => worker.stop())
       .then(async () => {
         await outbound.close();

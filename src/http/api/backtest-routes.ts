@@ -7,10 +7,10 @@ import { idParam } from './query.ts';
 /**
  * POST /rules/{id}/backtest {from, to}: when, and for which link, the rule
  * would have fired over that period of stored clicks. Read-only (no alert,
- * no event), so it needs analytics:read — what it reveals is click volume —
- * and is a POST only because its input is a body.
+ * no event): rules:read, like reading the rule — a POST only because its
+ * input is a body.
  */
 export async function backtestRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
-  const read = { onRequest: requireScope(deps.storage, 'analytics:read') };
+  const read = { onRequest: requireScope(deps.storage, 'rules:read') };
   app.post('/rules/:id/backtest', read, async (request) => backtestRuleById(deps.storage, workspaceOf(request), idParam(request.params), request.body));
 }

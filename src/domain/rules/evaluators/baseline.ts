@@ -55,42 +55,45 @@ async function shifted(ctx: EvaluationContext, metric: Metric, windowMs: number,
   return out;
 }
 
+/**
+ * Periods (weeks, days) of history behind the window: since the link was
+ * created, or since the oldest of the shifted windows that has clicks when
+ * that is older (history imported from another platform predates the link).
+ * Read from the shifted windows themselves rather than a scan of the whole
+ * lookback: 4 one-hour range reads instead of 4 weeks of rows.
+ */
+function periodsOf(link: Link, windowStart: number, period: number, perPeriod: Map<string, number>[]): number {
+  let seen = 0;
+  for (const [i, m] of perPeriod.entries()) if ((m.get(link.id) ?? 0) > 0) seen = i + 1;
+  return Math.max(seen, Math.floor((windowStart - Date.parse(link.createdAt)) / period));
+}
+
 /** Baselines per link id; links without enough history are absent. */
 export async function learnBaselines(ctx: EvaluationContext, metric: Metric, windowMs: number): Promise<Map<string, Baseline>> {
-  const now = ctx.now.getTime();
-  const windowStart = now - windowMs;
-  // When the link's history starts: its creation, or its first click in the
-  // lookback when older (history imported from another platform).
-  const probe = await ctx.storage.clicks.countByLink({
-    workspaceId: ctx.rule.workspaceId,
-    linkIds: ctx.links.map((l) => l.id),
-    from: new Date(windowStart - WEEKS * WEEK),
-    to: new Date(windowStart),
-    metric,
-    includeBots: ctx.rule.includeBots,
-  });
-  const firstClick = new Map(probe.map((r) => [r.linkId, Date.parse(r.firstAt)]));
-  const ageOf = (l: Link): number => windowStart - Math.min(Date.parse(l.createdAt), firstClick.get(l.id) ?? Infinity);
-
-  const weekly = ctx.links.filter((l) => ageOf(l) >= MIN_WEEKS * WEEK);
-  const daily = ctx.links.filter((l) => ageOf(l) < MIN_WEEKS * WEEK && ageOf(l) >= DAY);
-  const recent = ctx.links.filter((l) => ageOf(l) < DAY && ageOf(l) >= MIN_RECENT_WINDOWS * windowMs);
+  const windowStart = ctx.now.getTime() - windowMs;
   const out = new Map<string, Baseline>();
 
-  const fromSamples = async (links: Link[], kind: BaselineKind, period: number, n: number, min: number): Promise<void> => {
-    if (links.length === 0) return;
+  const fromSamples = async (links: readonly Link[], kind: BaselineKind, period: number, n: number, min: number): Promise<Link[]> => {
+    if (links.length === 0) return [];
     const perPeriod = await shifted(ctx, metric, windowMs, period, n, links);
+    const rest: Link[] = [];
     for (const l of links) {
       // Only periods the link existed through: a week before its creation is not a quiet week.
-      const usable = Math.min(n, Math.floor(ageOf(l) / period));
-      if (usable < min) continue;
+      const usable = Math.min(n, periodsOf(l, windowStart, period, perPeriod));
+      if (usable < min) {
+        rest.push(l);
+        continue;
+      }
       const samples = perPeriod.slice(0, usable).map((m) => m.get(l.id) ?? 0);
       out.set(l.id, { kind, expected: median(samples), samples });
     }
+    return rest;
   };
-  await fromSamples(weekly, 'same_hour_of_week', WEEK, WEEKS, MIN_WEEKS);
-  await fromSamples(daily, 'same_time_of_day', DAY, DAYS, 1);
+  const noWeeks = await fromSamples(ctx.links, 'same_hour_of_week', WEEK, WEEKS, MIN_WEEKS);
+  const noDays = await fromSamples(noWeeks, 'same_time_of_day', DAY, DAYS, 1);
 
+  const ageOf = (l: Link): number => windowStart - Date.parse(l.createdAt);
+  const recent = noDays.filter((l) => ageOf(l) >= MIN_RECENT_WINDOWS * windowMs);
   if (recent.length > 0) {
     const counts = await countsByLink(ctx, metric, new Date(windowStart - RECENT_SPAN), new Date(windowStart), recent);
     for (const l of recent) {
