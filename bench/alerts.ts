@@ -19,14 +19,13 @@
 // baseline a hand-written cron job would use.
 //
 // Env: BENCH_LINKS (50), BENCH_DAYS (20 evaluated days), BENCH_SEED (42).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteStorage } from '../src/adapters/storage/sqlite/create-sqlite-storage.ts';
 import type { Link } from '../src/domain/links/link.ts';
 import { applyObservations } from '../src/domain/rules/alert-lifecycle.ts';
-import type { Observation } from '../src/domain/rules/evaluator.ts';
 import { DEFAULT_FACTOR, DEFAULT_MIN_VOLUME, createChangeEvaluator } from '../src/domain/rules/evaluators/change-evaluator.ts';
 import type { Rule } from '../src/domain/rules/rule.ts';
 import { ManualClock } from '../src/domain/shared/clock.ts';
@@ -87,25 +86,30 @@ function report(name: string, f: Figures): void {
   );
 }
 
+// BENCH_DB=path keeps the generated traffic in that file and reuses it on the
+// next run with the same settings (generation is most of the run time).
+const keep = process.env.BENCH_DB;
 const dir = mkdtempSync(join(tmpdir(), 'linkhook-bench-alerts-'));
-const file = join(dir, 'bench.db');
+const file = keep ?? join(dir, 'bench.db');
+const reuse = keep !== undefined && existsSync(keep);
 const storage = await createSqliteStorage({ file, synchronous: 'NORMAL' });
 try {
   await storage.migrate();
-  const ws = { id: newId('workspace'), slug: 'bench', name: 'Bench', createdAt: new Date(historyFrom).toISOString() };
-  await storage.workspaces.insert(ws);
+  const ws = (reuse ? await storage.workspaces.getBySlug('bench') : undefined) ?? { id: newId('workspace'), slug: 'bench', name: 'Bench', createdAt: new Date(historyFrom).toISOString() };
+  if (!reuse) await storage.workspaces.insert(ws);
   const r = rng(SEED);
   const traffic = { links: LINKS, minDaily: 200, maxDaily: 1500, perLinkDay: 0.25, minHourly: DEFAULT_MIN_VOLUME * 1.25 };
   const plan = planTraffic(r, { ...traffic, evalFrom: T0, evalTo });
   const pastIncidents = planTraffic(rng(SEED + 1), { ...traffic, evalFrom: historyFrom, evalTo: T0 }).incidents;
   const at = new Date(historyFrom).toISOString();
-  const links: Link[] = plan.links.map((_, i) => ({
+  let links: Link[] = plan.links.map((_, i) => ({
     id: newId('link'), workspaceId: ws.id, domain: null, slug: `l${i}`, url: 'https://example.com/', redirectType: 302, title: null, tags: [], campaign: null,
     utm: {}, priority: 'normal', owner: null, expiresAt: null, expiredUrl: null, scheduledChanges: [], isTest: false, externalId: null, metadata: {}, createdAt: at, updatedAt: at,
   }));
   const started = Date.now();
   let total = 0;
-  for (const link of links) await storage.links.insert(link);
+  if (reuse) links = (await storage.links.list(ws.id, {}, { limit: 10_000 })).items.sort((a, b) => Number(a.slug.slice(1)) - Number(b.slug.slice(1)));
+  for (const link of reuse ? [] : links) await storage.links.insert(link);
   // Clicks go in through a second connection with one prepared statement and
   // one transaction per link: the storage's writer is built for group commits
   // of live clicks, and the benchmark's question is the rule, not the writer.
@@ -113,7 +117,7 @@ try {
   const insert = raw.prepare(
     `insert into clicks (id, workspace_id, link_id, ts, domain_key, slug, method, device_type, is_bot, is_qr, is_test, visitor_hash, utm) values (?, ?, ?, ?, '', ?, 'GET', 'mobile', 0, 0, 0, 'bench', '{}')`,
   );
-  for (const [i, link] of links.entries()) {
+  for (const [i, link] of (reuse ? [] : links).entries()) {
     const p = plan.links[i];
     if (!p) continue;
     const mine = [...plan.incidents, ...pastIncidents].filter((x) => x.linkIndex === i);
@@ -135,7 +139,7 @@ try {
   const evaluator = createChangeEvaluator();
   const clock = new ManualClock(T0);
   const deps = { storage, clock, baseUrl: 'https://lh.example' };
-  const triggers: { linkId: string; at: number }[] = [];
+  const triggers: { linkId: string; at: number; summary?: string }[] = [];
   const naive: { linkId: string; at: number }[] = [];
   const naiveOpen = new Set<string>();
   const evalStarted = Date.now();
@@ -149,7 +153,7 @@ try {
     tq = performance.now();
     const res = await applyObservations(deps, rule, obs, links);
     timing.lifecycle += performance.now() - tq;
-    for (const a of res.triggered) if (a.linkId) triggers.push({ linkId: a.linkId, at: now });
+    for (const a of res.triggered) if (a.linkId) triggers.push({ linkId: a.linkId, at: now, summary: a.summary });
     // Floor: this window against the previous one; an alert opens once and closes on the first calm window.
     const cur = await storage.clicks.countByLink({ workspaceId: ws.id, linkIds: links.map((l) => l.id), from: new Date(now - WINDOW), to: new Date(now), metric: 'clicks' });
     const prev = await storage.clicks.countByLink({ workspaceId: ws.id, linkIds: links.map((l) => l.id), from: new Date(now - 2 * WINDOW), to: new Date(now - WINDOW), metric: 'clicks' });
@@ -163,13 +167,21 @@ try {
       if (fire) naiveOpen.add(l.id);
       else naiveOpen.delete(l.id);
     }
-    void (obs satisfies Observation[]);
   }
   process.stdout.write(`${(evalTo - T0) / STEP} evaluations in ${((Date.now() - evalStarted) / 1000).toFixed(1)} s (evaluator ${(timing.evaluate / 1000).toFixed(1)} s, lifecycle ${(timing.lifecycle / 1000).toFixed(1)} s)\n`);
   report('change rule (default)', score(triggers, plan.incidents, links));
-  for (const kind of ['spike', 'drop'] as const) report(`  ${kind}s`, { ...score(triggers.filter((t) => true), plan.incidents.filter((x) => x.kind === kind), links), falseAlerts: 0 });
+  for (const kind of ['spike', 'drop'] as const) report(`  ${kind}s`, { ...score(triggers, plan.incidents.filter((x) => x.kind === kind), links), falseAlerts: 0 });
   report('floor: vs previous 1h', score(naive, plan.incidents, links));
+  if (process.env.BENCH_DEBUG) {
+    for (const t of triggers) {
+      const li = links.findIndex((l) => l.id === t.linkId);
+      const near = plan.incidents.filter((x) => x.linkIndex === li && t.at >= x.start - DAY && t.at <= x.end + DAY);
+      const hit = near.some((x) => t.at >= x.start && t.at <= x.end + WINDOW);
+      if (!hit) process.stdout.write(`  false ${new Date(t.at).toISOString()} l${li} ${near.map((x) => `${x.kind}@${new Date(x.start).toISOString()}..${new Date(x.end).toISOString()}`).join(',')} ${t.summary ?? ''}\n`);
+    }
+  }
 } finally {
   await storage.close();
   rmSync(dir, { recursive: true, force: true });
+
 }

@@ -188,6 +188,13 @@ async function startLinkhook(db: Database): Promise<{ url: string; child: ChildP
   });
   child.stdout.resume();
   child.stderr.resume();
+  // Interrupted (Ctrl-C, a timeout), the server must not outlive the bench.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      child.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
   return { url, child, exited };
 }
 

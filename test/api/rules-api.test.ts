@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { HttpReceiver } from '../helpers/http-receiver.ts';
+import { applyObservations } from '../../src/domain/rules/alert-lifecycle.ts';
+import type { HttpReceiver, ReceivedRequest } from '../helpers/http-receiver.ts';
 import { answer, startReceiver } from '../helpers/http-receiver.ts';
 import type { TestLinkhook } from '../helpers/start-linkhook.ts';
 import { startLinkhook } from '../helpers/start-linkhook.ts';
@@ -147,6 +148,28 @@ for (const storage of ['sqlite', 'postgres'] as const) {
       assert.equal((await t.api('DELETE', `/api/v1/rules/${created.id}`)).status, 204);
       const kept = await t.api('GET', `/api/v1/alerts?rule_id=${created.id}`);
       assert.deepEqual(kept.body.data.map((x: { status: string }) => x.status), ['resolved']);
+    });
+
+    it("delivers a rule's alert through the running worker to the rule's endpoint, signed", async () => {
+      const created = (await t.api('POST', '/api/v1/rules', rule({ name: 'Scope sum' }))).body;
+      const ws = await t.lh.storage.workspaces.getBySlug('default');
+      const stored = await t.lh.storage.rules.getById(ws!.id, created.id);
+      const got = new Promise<ReceivedRequest>((resolve) =>
+        ok.handle((req, res) => {
+          answer(200, 'ok')(req, res);
+          if (JSON.parse(req.body).data?.alert?.rule_id === created.id) resolve(req);
+        }),
+      );
+      const deps = { storage: t.lh.storage, clock: { now: () => new Date() }, baseUrl: t.url, signal: t.lh.deliverySignal };
+      const result = await applyObservations(deps, stored!, [{ subject: 'scope', linkId: null, firing: true, value: 7, threshold: 5, summary: '7 clicks in 5m over the whole scope (threshold 5)' }]);
+      const req = await got;
+      ok.handle(answer(200, 'ok'));
+      assert.equal(req.headers['webhook-id'], result.messages[0]!.id);
+      assert.match(String(req.headers['webhook-signature']), /^v1,/);
+      const body = JSON.parse(req.body);
+      assert.equal(body.type, 'alert.triggered');
+      assert.equal(body.data.alert.fingerprint, `${created.id}:scope`);
+      assert.equal(body.data.link, undefined);
     });
 
     it('drills: pushes a synthetic alert through each endpoint and reports which accepted it', async () => {

@@ -138,6 +138,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const rule = w.rule({ type: 'lifecycle', lead_times: ['1d'] }, { campaign: undefined });
       const obs = await createLifecycleEvaluator().evaluate(w.ctx(rule, links));
       assert.equal(observationOf(obs, `${soon.id}:expiring`).firing, true);
+      assert.match(observationOf(obs, `${soon.id}:expiring`).summary, /expires in 17h \(at 2026-06-01T20:00:00.000Z\)/);
       assert.equal(observationOf(obs, `${later.id}:expiring`).firing, false);
       const traffic = observationOf(obs, `${gone.id}:expired_traffic`);
       assert.equal(traffic.firing, true);

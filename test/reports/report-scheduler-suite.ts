@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createDeliverySignal } from '../../src/domain/delivery/delivery-signal.ts';
 import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { Storage } from '../../src/domain/ports.ts';
 import { createReport } from '../../src/domain/reports/manage-reports.ts';
-import { runDueReports } from '../../src/domain/reports/run-due-reports.ts';
+import { runDueReports, type RunOutcome } from '../../src/domain/reports/run-due-reports.ts';
 import { ManualClock } from '../../src/domain/shared/clock.ts';
 import { newId } from '../../src/domain/shared/ids.ts';
 import type { Workspace } from '../../src/domain/workspaces/workspace.ts';
+import { createReportScheduler } from '../../src/worker/report-scheduler.ts';
 import { makeEndpoint } from '../destinations/destination-fixtures.ts';
 import { openTestStorage, type StorageKind, type TestStorage } from '../helpers/test-storage.ts';
 import { addWorkspace, makeClick, makeLink } from '../storage/fixtures.ts';
@@ -128,6 +130,23 @@ export function reportSchedulerSuite(kind: StorageKind): void {
       assert.deepEqual(r.top_links.map((l) => l.link_id), [expired.id], 'the q3 link is out of scope');
       assert.deepEqual(r.issues.map((i) => [i.link_id, i.kind]).sort(), [[broken.id, 'failing_health_check'], [expired.id, 'expired_but_visited']].sort());
       assert.match(r.issues.find((i) => i.kind === 'failing_health_check')?.detail ?? '', /^HTTP 503 from https:\/\/example\.com\/ since 2026-03-14T09:00:00\.000Z$/);
+    });
+
+    it('the worker loop runs due schedules, wakes the delivery dispatcher, and stops cleanly', async () => {
+      const signal = createDeliverySignal();
+      let wakes = 0;
+      signal.subscribe(() => wakes++);
+      clock.set('2026-03-16T06:00:05Z');
+      const outcomes: RunOutcome[][] = [];
+      const errors: unknown[] = [];
+      const scheduler = createReportScheduler({ deps: deps(), signal, pollMs: 3_600_000, onRun: (o) => outcomes.push(o), onError: (e) => errors.push(e) });
+      const ticked = await scheduler.tick();
+      assert.ok(ticked.length >= 1 && ticked.every((o) => o.status === 'sent'), JSON.stringify(ticked));
+      assert.equal(wakes, 1);
+      scheduler.start(); // its first pass finds nothing due: the tick above took them
+      await scheduler.stop();
+      assert.deepEqual(errors, []);
+      assert.equal(outcomes.length, 1);
     });
 
     it('refuses a bad cron, a bad timezone and unknown endpoints with 422 fields', async () => {

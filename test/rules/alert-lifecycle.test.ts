@@ -146,10 +146,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('storm control: 50 subjects tripping at once make ONE message per endpoint; each alert resolves on its own row', async () => {
       const w = await makeWorld(s, { links: 50, rule: { responseTimeMs: null } });
+      await s.rules.update({ ...w.rule, endpointIds: [w.notify.id, w.bystander.id] });
       for (const l of w.links) w.script.set(l.id, true);
       await w.tick();
       const sent = await w.sent(w.notify);
       assert.equal(sent.length, 1);
+      assert.deepEqual((await w.sent(w.bystander)).map((e) => e.id), [sent[0]!.id], 'the same one message to each endpoint of the rule');
       const group = alertOf(sent[0]!);
       EVENT_CATALOGUE['alert.triggered'].schema.parse(sent[0]!.data);
       assert.equal(group.group?.count, 50);

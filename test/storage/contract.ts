@@ -4,6 +4,7 @@ import { analyticsContract } from './contract-analytics.ts';
 import { clickContract } from './contract-clicks.ts';
 import { deliveryContract } from './contract-deliveries.ts';
 import { linkContract } from './contract-links.ts';
+import { linkMonitorContract } from './contract-link-monitor.ts';
 import { ruleContract } from './contract-rules.ts';
 import { storageLevelContract } from './contract-storage.ts';
 
@@ -37,4 +38,5 @@ export function storageContract(open: OpenStorage): void {
   void describe('storage', () => storageLevelContract(get));
   void describe('events and deliveries', () => deliveryContract(get));
   void describe('rules and alerts', () => ruleContract(get));
+  void describe('link monitors', () => linkMonitorContract(get));
 }

@@ -5,10 +5,9 @@ import type { Link } from '../links/link.ts';
 import type { Repos, Storage } from '../ports.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import { alertMessages } from './alert-messages.ts';
+import { alertMessages, triggerFigures } from './alert-messages.ts';
 import type { Observation } from './evaluator.ts';
 import type { Alert, Rule } from './rule.ts';
-import { triggerFigures } from './trigger-figures.ts';
 
 // Observations of one evaluation -> alert rows and their messages. Evaluators
 // only say "firing or not" per subject; everything about noise lives here:

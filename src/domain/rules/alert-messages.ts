@@ -3,7 +3,7 @@ import { linkPayload } from '../events/event-payloads.ts';
 import { newEvent } from '../events/new-event.ts';
 import type { Link } from '../links/link.ts';
 import { newId } from '../shared/ids.ts';
-import type { Alert, Rule } from './rule.ts';
+import type { Alert, Rule, Trigger } from './rule.ts';
 
 // Alert rows -> alert.triggered / alert.resolved envelopes, one per alert or,
 // past the storm threshold, ONE per batch naming the count and the worst cases.
@@ -19,6 +19,12 @@ export const STORM_GROUP_ABOVE = 10;
 export const STORM_WORST_CASES = 5;
 /** Ids listed in a grouped message; the count is always exact. */
 const GROUP_IDS_LISTED = 100;
+
+/** The metric and window an alert of this trigger reports (null for monitors that have none). */
+export function triggerFigures(trigger: Trigger): { metric: string | null; window: string | null } {
+  if (trigger.type === 'event' || trigger.type === 'threshold' || trigger.type === 'change') return { metric: trigger.metric, window: trigger.window };
+  return { metric: null, window: null };
+}
 
 export interface MessageContext {
   rule: Rule;

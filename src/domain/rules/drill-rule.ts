@@ -5,11 +5,10 @@ import type { EventEnvelope } from '../events/envelope.ts';
 import { newEvent } from '../events/new-event.ts';
 import { newId } from '../shared/ids.ts';
 import { fingerprintOf } from './alert-lifecycle.ts';
-import { alertPayload } from './alert-messages.ts';
+import { alertPayload, triggerFigures } from './alert-messages.ts';
 import type { RuleDeps } from './manage-rules.ts';
 import { getRule } from './manage-rules.ts';
 import type { Alert } from './rule.ts';
-import { triggerFigures } from './trigger-figures.ts';
 
 // Fire drill: a synthetic alert.triggered (`is_drill: true`, "[DRILL]" in the
 // summary) pushed NOW through each of the rule's real endpoints — its

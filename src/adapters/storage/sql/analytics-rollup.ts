@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AnalyticsRepo } from '../../../domain/analytics/ports.ts';
 import type { VisitorMemory } from '../../../domain/analytics/visitor-memory.ts';
+import { hash53 } from '../../../domain/analytics/visitor-memory.ts';
 import type { AnalyticsDailyTable, AnalyticsDb, RollupClickRow } from './analytics-sql.ts';
 import { DAY_MS, ROLLUP_CLICK_COLUMNS, ROLLUP_DIMS, analyticsDb, rollupValue, utmOf } from './analytics-sql.ts';
 import type { RepoContext } from './repo-context.ts';
@@ -62,9 +63,11 @@ async function seedDay(db: AnalyticsDb, memory: VisitorMemory, workspaceId: stri
     .where('is_bot', '=', no)
     .where('is_test', '=', no)
     .execute()) as RollupClickRow[];
+  const sets = memory.day(workspaceId, day);
   for (const row of rows) {
     const utm = utmOf(row);
-    for (const dim of ROLLUP_DIMS) memory.add(workspaceId, day, `${dim}\u0000${rollupValue(row, utm, dim) ?? ''}`, row.visitor_hash);
+    const visitor = hash53(row.visitor_hash);
+    for (const dim of ROLLUP_DIMS) memory.add(sets, `${dim}\u0000${rollupValue(row, utm, dim) ?? ''}`, visitor);
   }
 }
 
@@ -98,11 +101,14 @@ export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 're
         touched.add(`${row.workspace_id} ${day}`);
         if (!memory.has(row.workspace_id, day)) await seedDay(db, memory, row.workspace_id, day, cursor, no);
         const utm = utmOf(row);
+        const sets = memory.day(row.workspace_id, day);
+        const visitor = hash53(row.visitor_hash);
+        const prefix = `${row.workspace_id}\u0000${day}\u0000`;
         for (const dim of ROLLUP_DIMS) {
           const value = rollupValue(row, utm, dim) ?? '';
           const group = `${dim}\u0000${value}`;
-          const id = `${row.workspace_id}\u0000${day}\u0000${group}`;
-          const fresh = memory.add(row.workspace_id, day, group, row.visitor_hash) ? 1 : 0;
+          const id = prefix + group;
+          const fresh = memory.add(sets, group, visitor) ? 1 : 0;
           const d = deltas.get(id);
           if (d) {
             d.clicks++;

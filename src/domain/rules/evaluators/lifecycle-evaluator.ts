@@ -2,7 +2,7 @@ import type { EventEnvelope } from '../../events/envelope.ts';
 import type { Link } from '../../links/link.ts';
 import { isExpired } from '../../links/resolve-destination.ts';
 import { DEFAULT_LEAD_TIMES_MS } from '../../links/sweep-lifecycle.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { parseDuration } from '../duration.ts';
 import type { EvaluationContext, Evaluator, Observation } from '../evaluator.ts';
 import { linkLabel } from './evaluator-support.ts';
 
@@ -74,12 +74,19 @@ export function createLifecycleEvaluator(): Evaluator {
   };
 }
 
+/** "6d", "20h", "45m": the time left in its largest whole unit, as a person would say it. */
+function roughly(ms: number): string {
+  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)}d`;
+  if (ms >= 3_600_000) return `${Math.floor(ms / 3_600_000)}h`;
+  return `${Math.max(1, Math.floor(ms / 60_000))}m`;
+}
+
 function expiring(link: Link, now: Date, maxLead: number): Observation {
   const subject = `${link.id}:expiring`;
   const left = link.expiresAt === null ? null : Date.parse(link.expiresAt) - now.getTime();
   const firing = left !== null && left > 0 && left <= maxLead;
   const summary = firing
-    ? `${linkLabel(link)} expires in ${formatDuration(Math.max(60_000, Math.floor(left / 60_000) * 60_000))} (at ${link.expiresAt ?? ''})`
+    ? `${linkLabel(link)} expires in ${roughly(left)} (at ${link.expiresAt ?? ''})`
     : `${linkLabel(link)} is not about to expire`;
   return { subject, linkId: link.id, firing, value: left === null ? null : Math.round(left / 1000), threshold: Math.round(maxLead / 1000), summary, details: { expires_at: link.expiresAt } };
 }
