@@ -4,7 +4,7 @@ import type { Clock } from '../domain/shared/clock.ts';
 import { createWakeup } from './wakeup.ts';
 
 // Tails the click log into the daily analytics rollups (docs/analytics.md).
-// It runs beside the server (and in `linkhook worker`); several of them on one
+// It runs inside `serve` unless LINKHOOK_WORKER=false; several servers on one
 // PostgreSQL database are safe - a step that loses the race on the cursor
 // rolls back and starts over - but only one makes progress at a time.
 

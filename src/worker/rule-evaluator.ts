@@ -64,7 +64,8 @@ export function createRuleEvaluator(opts: RuleEvaluatorOptions): RuleEvaluator {
           // A failing evaluator or database hiccup: the rule is tried again next interval.
           onError(err, rule.id);
         }
-        await deps.storage.rules.scheduleNext(rule.id, new Date(deps.clock.now().getTime() + intervalMs).toISOString()).catch((err: unknown) => onError(err, rule.id));
+        const every = registry.get(rule.trigger.type)?.intervalMs?.(rule) ?? intervalMs;
+        await deps.storage.rules.scheduleNext(rule.id, new Date(deps.clock.now().getTime() + every).toISOString()).catch((err: unknown) => onError(err, rule.id));
       }
       if (claimed.length < batch) return out;
     }

