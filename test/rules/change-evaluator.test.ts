@@ -19,23 +19,23 @@ for (const kind of KINDS) {
     const evaluator = createChangeEvaluator();
     const both = { type: 'change', metric: 'clicks', window: '1h', direction: 'both' } as const;
 
-    void it('learns the same hour of the week (median of 4) and fires on a 3x spike and a drop to 1/3', async () => {
+    void it('learns the same hour of the week (median of 4) and fires on a 3x spike over the upper median and a drop to 1/3 of the lower', async () => {
       const b = await open();
       const spike = await b.link({ slug: 'spike' });
       const drop = await b.link({ slug: 'drop' });
       const steady = await b.link({ slug: 'steady' });
       for (const l of [spike, drop, steady]) await weeklyHistory(b, l, [30, 28, 300, 32]); // one past incident: the median ignores it
       const now = b.clock.now().getTime();
-      await b.clicks(spike, now - HOUR, 93, HOUR);
+      await b.clicks(spike, now - HOUR, 96, HOUR);
       await b.clicks(drop, now - HOUR, 10, HOUR);
       await b.clicks(steady, now - HOUR, 45, HOUR);
       const obs = await b.run(evaluator, makeRule(b.ws.id, both), [spike, drop, steady]);
       assert.deepEqual(obs.map((o) => [o.firing, o.value, o.threshold, o.details?.baseline, o.details?.direction_seen]), [
-        [true, 93, 93, 31, 'up'],
-        [true, 10, 10.3, 31, 'down'],
-        [false, 45, 93, 31, null],
+        [true, 96, 96, 31, 'up'], // 3 x 32, the upper median of 28 30 32 300
+        [true, 10, 10, 31, 'down'], // 30 / 3, the lower median
+        [false, 45, 96, 31, null],
       ]);
-      assert.equal(obs[0]?.summary, 'Spike on /spike: 93 clicks in the last 1h, 3x vs 31 expected from the same hour in past weeks');
+      assert.equal(obs[0]?.summary, 'Spike on /spike: 96 clicks in the last 1h, 3.1x vs 31 expected from the same hour in past weeks');
       assert.equal(obs[1]?.summary, 'Drop on /drop: 10 clicks in the last 1h, vs 31 expected from the same hour in past weeks');
       assert.deepEqual(obs[0]?.details?.baseline_samples, [30, 28, 300, 32]);
 

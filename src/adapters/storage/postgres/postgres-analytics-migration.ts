@@ -19,6 +19,9 @@ export const postgresAnalyticsMigration: Migration = {
       visitors bigint not null,
       primary key (workspace_id, dim, day, value)
     )`.execute(tx);
+    // One link's series (dim 'link', value = its id): a seek to its ~30 rows
+    // instead of scanning 30 days x 2,000 links of the primary key.
+    await sql`create index analytics_daily_value on analytics_daily(workspace_id, dim, value, day)`.execute(tx);
     await sql`create table analytics_rollup_state (
       name text primary key,
       click_id text collate "C" not null,
