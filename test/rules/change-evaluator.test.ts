@@ -24,20 +24,20 @@ for (const kind of KINDS) {
       const spike = await b.link({ slug: 'spike' });
       const drop = await b.link({ slug: 'drop' });
       const steady = await b.link({ slug: 'steady' });
-      for (const l of [spike, drop, steady]) await weeklyHistory(b, l, [30, 28, 300, 32]); // one past incident: the median ignores it
+      for (const l of [spike, drop, steady]) await weeklyHistory(b, l, [60, 56, 600, 64]); // one past incident: the median ignores it
       const now = b.clock.now().getTime();
-      await b.clicks(spike, now - HOUR, 96, HOUR);
-      await b.clicks(drop, now - HOUR, 10, HOUR);
-      await b.clicks(steady, now - HOUR, 45, HOUR);
+      await b.clicks(spike, now - HOUR, 192, HOUR);
+      await b.clicks(drop, now - HOUR, 20, HOUR);
+      await b.clicks(steady, now - HOUR, 90, HOUR);
       const obs = await b.run(evaluator, makeRule(b.ws.id, both), [spike, drop, steady]);
       assert.deepEqual(obs.map((o) => [o.firing, o.value, o.threshold, o.details?.baseline, o.details?.direction_seen]), [
-        [true, 96, 96, 31, 'up'], // 3 x 32, the upper median of 28 30 32 300
-        [true, 10, 10, 31, 'down'], // 30 / 3, the lower median
-        [false, 45, 96, 31, null],
+        [true, 192, 192, 62, 'up'], // 3 x 64, the upper median of 56 60 64 600
+        [true, 20, 20, 62, 'down'], // 60 / 3, the lower median
+        [false, 90, 192, 62, null],
       ]);
-      assert.equal(obs[0]?.summary, 'Spike on /spike: 96 clicks in the last 1h, 3.1x vs 31 expected from the same hour in past weeks');
-      assert.equal(obs[1]?.summary, 'Drop on /drop: 10 clicks in the last 1h, vs 31 expected from the same hour in past weeks');
-      assert.deepEqual(obs[0]?.details?.baseline_samples, [30, 28, 300, 32]);
+      assert.equal(obs[0]?.summary, 'Spike on /spike: 192 clicks in the last 1h, 3.1x vs 62 expected from the same hour in past weeks');
+      assert.equal(obs[1]?.summary, 'Drop on /drop: 20 clicks in the last 1h, vs 62 expected from the same hour in past weeks');
+      assert.deepEqual(obs[0]?.details?.baseline_samples, [60, 56, 600, 64]);
 
       const upOnly = makeRule(b.ws.id, { ...both, direction: 'up' });
       assert.deepEqual((await b.run(evaluator, upOnly, [spike, drop])).map((o) => o.firing), [true, false]);
@@ -49,12 +49,12 @@ for (const kind of KINDS) {
       const b = await open();
       const tiny = await b.link();
       const gone = await b.link();
-      await weeklyHistory(b, tiny, [2, 3, 2, 3]);
-      await weeklyHistory(b, gone, [15, 15, 15, 15]);
-      await b.clicks(tiny, b.clock.now().getTime() - HOUR, 19, HOUR); // 7.6x, but 19 < 20
-      const obs = await b.run(evaluator, makeRule(b.ws.id, both), [tiny, gone]); // gone: 0 vs 15, 15 < 20
+      await weeklyHistory(b, tiny, [4, 5, 4, 5]);
+      await weeklyHistory(b, gone, [35, 35, 35, 35]);
+      await b.clicks(tiny, b.clock.now().getTime() - HOUR, 39, HOUR); // 8.7x, but 39 < 40
+      const obs = await b.run(evaluator, makeRule(b.ws.id, both), [tiny, gone]); // gone: 0 vs 35, 35 < 40
       assert.deepEqual(obs.map((o) => o.firing), [false, false]);
-      const lower = makeRule(b.ws.id, { ...both, factor: 5, min_volume: 10 });
+      const lower = makeRule(b.ws.id, { ...both, factor: 5, min_volume: 30 });
       assert.deepEqual((await b.run(evaluator, lower, [tiny, gone])).map((o) => o.firing), [true, true]);
     });
 
