@@ -23,7 +23,14 @@ import { toIsoOrNull, toMs } from './row-mapping.ts';
 type QueueRepo = Pick<DeliveryRepo, 'claim' | 'claimById' | 'finish' | 'postpone' | 'release' | 'holdPending' | 'skipPending' | 'requeue' | 'nextDueAt'>;
 
 const WAITING = ['pending', 'retrying'] as const;
-const DUE = ['pending', 'retrying', 'delivering'] as const;
+/**
+ * Written as literals, not bound parameters: SQLite uses the partial index
+ * deliveries_due only when the query's WHERE provably implies the index's,
+ * which it cannot prove for `status in (?, ?, ?)`. With parameters every claim
+ * scanned and sorted the whole table (EXPLAIN QUERY PLAN); with literals the
+ * bench's CPU per delivery fell from ~5 ms to ~2 ms.
+ */
+const IS_DUE = sql<boolean>`status in ('pending', 'retrying', 'delivering')`;
 
 /** Back to pending if no attempt of this replay round was counted yet, else retrying. */
 const waitingStatus = sql<string>`case when attempts - 1 <= retry_base then 'pending' else 'retrying' end`;
@@ -35,7 +42,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
   return {
     async claim({ owner, now, leaseMs, limit }) {
       const nowMs = toMs(now);
-      let due = db.selectFrom('deliveries').select('id').where('status', 'in', DUE).where('next_attempt_at', '<=', nowMs).orderBy('next_attempt_at').limit(limit);
+      let due = db.selectFrom('deliveries').select('id').where(IS_DUE).where('next_attempt_at', '<=', nowMs).orderBy('next_attempt_at').limit(limit);
       if (pg) due = due.forUpdate().skipLocked();
       const rows = await db
         .updateTable('deliveries')
@@ -182,7 +189,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       const row = await db
         .selectFrom('deliveries')
         .select(sql<number | string | null>`min(next_attempt_at)`.as('at'))
-        .where('status', 'in', DUE)
+        .where(IS_DUE)
         .executeTakeFirst();
       return toIsoOrNull(row?.at ?? null);
     },
