@@ -227,9 +227,10 @@ export const postgresMigrations: readonly Migration[] = [
         `create index idempotency_keys_expiry on idempotency_keys(expires_at)`,
       ]),
   },
-  postgresLinkHealthMigration,
-  postgresClickCountsMigration,
+  // In name order: a database is migrated in this order, whatever order the work landed in.
   postgresRulesMigration,
-  postgresReportsMigration,
+  postgresClickCountsMigration,
+  postgresLinkHealthMigration,
   postgresAnalyticsMigration,
+  postgresReportsMigration,
 ];

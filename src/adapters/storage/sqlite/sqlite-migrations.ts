@@ -220,9 +220,10 @@ export const sqliteMigrations: readonly Migration[] = [
         `create index idempotency_keys_expiry on idempotency_keys(expires_at)`,
       ]),
   },
-  sqliteLinkHealthMigration,
-  sqliteClickCountsMigration,
+  // In name order: a database is migrated in this order, whatever order the work landed in.
   sqliteRulesMigration,
-  sqliteReportsMigration,
+  sqliteClickCountsMigration,
+  sqliteLinkHealthMigration,
   sqliteAnalyticsMigration,
+  sqliteReportsMigration,
 ];

@@ -6,10 +6,11 @@ import { countQuery, lastWindow, linkLabel, plural, windowMsOf } from './evaluat
 // link, a launch page) is worth a message — but 400 clicks in a minute are
 // one message, not 400. So an evaluation looks at [now − window, now) and
 // answers ONE observation for the whole scope (subject 'scope'): how many,
-// the first and last, which links, and a few examples. The evaluator loop
-// runs an event rule once per window, so "the last window" is "since the
-// last evaluation"; the lifecycle turns consecutive busy windows into one
-// alert that is updated, and resolves it after a quiet window.
+// the first and last, which links, and a few examples. The loop evaluates
+// every LINKHOOK_RULES_EVAL_MS (60 s), so consecutive windows overlap and
+// every click is in at least one of them; the lifecycle keeps one alert open
+// while clicks keep coming (updated, reminded once per cooldown) and
+// resolves it after quiet evaluations — one message per burst.
 
 /** Examples in a message: enough to see who and where, few enough to read on a phone (Slack folds past ~5 lines). */
 export const EVENT_EXAMPLES = 5;
