@@ -130,7 +130,7 @@ try {
     total += times.length;
   }
   raw.close();
-  process.stdout.write(`${LINKS} links, ${HISTORY_DAYS} days of history + ${DAYS} evaluated days (${LINKS * DAYS} link-days), ${total} clicks, ${plan.incidents.length} incidents (${plan.incidents.filter((x) => x.kind === 'spike').length} spikes); generated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(`${LINKS} links, ${HISTORY_DAYS} days of history + ${DAYS} evaluated days (${LINKS * DAYS} link-days), ${reuse ? `traffic reused from ${file}` : `${total} clicks`}, ${plan.incidents.length} incidents (${plan.incidents.filter((x) => x.kind === 'spike').length} spikes); generated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
   const rule: Rule = {
     id: `rule_${newId('link').slice(4)}`, workspaceId: ws.id, name: 'bench', scope: {}, trigger: { type: 'change', metric: 'clicks', window: '1h', direction: 'both', factor: FACTOR, min_volume: MIN_VOLUME },
