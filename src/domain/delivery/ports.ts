@@ -199,10 +199,12 @@ export interface DeliveryRepo {
   /** Ends an attempt. One statement; false when the lease is no longer this owner's attempt. */
   finish(outcome: DeliveryOutcome): Promise<boolean>;
   /**
-   * Gives the attempt back without counting it (rate limit): back to its
-   * previous waiting status, due at `until`, holding the reserved slot.
+   * Gives the attempt back without counting it: back to its previous waiting
+   * status, due at `until`. For a rate limit (holdSlot, the default) it keeps
+   * `until` as its reserved slot; otherwise (a busy endpoint) its slot state
+   * is left as it was.
    */
-  postpone(id: string, owner: string, attempt: number, until: string, now: string): Promise<boolean>;
+  postpone(id: string, owner: string, attempt: number, until: string, now: string, holdSlot?: boolean): Promise<boolean>;
   /** Graceful shutdown: gives back every lease of `owner`, uncounted, due now. */
   release(owner: string, now: string): Promise<number>;
   /** Moves an endpoint's pending/retrying deliveries to held. */

@@ -105,7 +105,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       return res.numUpdatedRows > 0n;
     },
 
-    async postpone(id, owner, attempt, until, now) {
+    async postpone(id, owner, attempt, until, now, holdSlot = true) {
       const untilMs = toMs(until);
       const res = await db
         .updateTable('deliveries')
@@ -113,7 +113,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
           status: waitingStatus,
           attempts: sql<number>`attempts - 1`,
           next_attempt_at: untilMs,
-          rate_slot_at: untilMs,
+          rate_slot_at: holdSlot ? untilMs : sql<number | null>`rate_slot_at`,
           lease_owner: null,
           lease_expires_at: null,
           updated_at: toMs(now),
