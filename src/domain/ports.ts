@@ -168,7 +168,11 @@ export interface Storage extends Repos {
   close(): Promise<void>;
 }
 
-export type InvalidationKey = { kind: 'link'; domain: string | null; slug: string } | { kind: 'domain'; hostname: string };
+export type InvalidationKey =
+  | { kind: 'link'; domain: string | null; slug: string }
+  | { kind: 'domain'; hostname: string }
+  /** A workspace's endpoints changed: who subscribes to click events may have too. */
+  | { kind: 'endpoints'; workspaceId: string };
 
 /** Geolocation of an IP address from an offline database. */
 export interface GeoLookup {

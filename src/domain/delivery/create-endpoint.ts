@@ -39,5 +39,7 @@ export async function createEndpoint(deps: Deps, workspaceId: string, body: unkn
   };
   const endpoint = await checkEndpoint(deps, draft);
   await deps.storage.transaction((tx) => tx.endpoints.insert(endpoint));
+  // The click committer caches which workspaces subscribe to click events.
+  await deps.storage.invalidate({ kind: 'endpoints', workspaceId });
   return endpoint;
 }

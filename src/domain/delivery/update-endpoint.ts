@@ -47,5 +47,6 @@ export async function updateEndpoint(deps: Deps, workspaceId: string, id: string
     return tx.deliveries.requeue({ workspaceId, endpointId: id, statuses: ['held'] }, at, pace);
   });
   if (requeued > 0) deps.signal?.notify();
+  await deps.storage.invalidate({ kind: 'endpoints', workspaceId });
   return endpoint;
 }

@@ -88,6 +88,7 @@ export class RedirectLookup {
       this.linkLoads.delete(k);
       return;
     }
+    if (key.kind !== 'domain') return;
     const hostname = key.hostname.toLowerCase();
     const sameHost = (raw: string): boolean => hostnameOf(raw) === hostname;
     this.hosts.deleteWhere(sameHost);
