@@ -73,7 +73,7 @@ for (const storage of ['sqlite', 'postgres'] as const) {
     it('fills change-trigger defaults so the short form works', async () => {
       const res = await t.api('POST', '/api/v1/rules', rule({ trigger: { type: 'change', metric: 'clicks', window: '1h', direction: 'both' } }));
       assert.equal(res.status, 201, JSON.stringify(res.body));
-      assert.deepEqual(res.body.trigger, { type: 'change', metric: 'clicks', window: '1h', direction: 'both', factor: 3, min_volume: 20 });
+      assert.deepEqual(res.body.trigger, { type: 'change', metric: 'clicks', window: '1h', direction: 'both', factor: 3, min_volume: 40 });
     });
 
     it('refuses a rule without an owner or an action, saying why', async () => {

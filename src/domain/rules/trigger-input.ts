@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UTM_KEYS } from '../links/link.ts';
 import { DURATION_HINT, parseDuration } from './duration.ts';
 import type { Trigger } from './rule.ts';
+import { DEFAULT_FACTOR, DEFAULT_MIN_VOLUME } from './evaluators/change-evaluator.ts';
 
 // The API shape of each trigger type, with the defaults that make the short
 // form work: `{"type": "change", "metric": "clicks", "window": "1h",
@@ -20,7 +21,8 @@ const metric = z.enum(['clicks', 'scans']).default('clicks');
  * just chance, and tiny links would flap. The baseline is the link's own
  * history (see docs/rules.md, "change").
  */
-export const CHANGE_DEFAULTS = { factor: 3, min_volume: 20 } as const;
+// One source for the defaults: the values bench:alerts tuned (change-evaluator.ts says why).
+export const CHANGE_DEFAULTS = { factor: DEFAULT_FACTOR, min_volume: DEFAULT_MIN_VOLUME } as const;
 
 const codeList = (re: RegExp, hint: string) => z.array(z.string().regex(re, hint)).min(1).max(250);
 
