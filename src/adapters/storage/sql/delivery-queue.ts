@@ -35,6 +35,21 @@ const IS_DUE = sql<boolean>`status in ('pending', 'retrying', 'delivering')`;
 /** Back to pending if no attempt of this replay round was counted yet, else retrying. */
 const waitingStatus = sql<string>`case when attempts - 1 <= retry_base then 'pending' else 'retrying' end`;
 
+/**
+ * What a claim writes: one more attempt, leased to `owner`. The lease expiry
+ * doubles as next_attempt_at, so the same due index finds expired leases.
+ */
+function takeLease(owner: string, nowMs: number, leaseMs: number) {
+  return {
+    status: 'delivering',
+    attempts: sql<number>`attempts + 1`,
+    lease_owner: owner,
+    lease_expires_at: nowMs + leaseMs,
+    next_attempt_at: nowMs + leaseMs,
+    updated_at: nowMs,
+  } as const;
+}
+
 export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
   const { db, dialect } = ctx;
   const pg = dialect.name === 'postgres';
@@ -46,14 +61,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       if (pg) due = due.forUpdate().skipLocked();
       const rows = await db
         .updateTable('deliveries')
-        .set({
-          status: 'delivering',
-          attempts: sql<number>`attempts + 1`,
-          lease_owner: owner,
-          lease_expires_at: nowMs + leaseMs,
-          next_attempt_at: nowMs + leaseMs,
-          updated_at: nowMs,
-        })
+        .set(takeLease(owner, nowMs, leaseMs))
         .where('id', 'in', due)
         .returningAll()
         .execute();
@@ -64,14 +72,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       const nowMs = toMs(now);
       const row = await db
         .updateTable('deliveries')
-        .set({
-          status: 'delivering',
-          attempts: sql<number>`attempts + 1`,
-          lease_owner: owner,
-          lease_expires_at: nowMs + leaseMs,
-          next_attempt_at: nowMs + leaseMs,
-          updated_at: nowMs,
-        })
+        .set(takeLease(owner, nowMs, leaseMs))
         .where('id', '=', id)
         .where('status', 'in', from)
         .returningAll()
