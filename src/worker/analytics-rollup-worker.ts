@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AnalyticsRepo } from '../domain/analytics/ports.ts';
 import { VisitorMemory } from '../domain/analytics/visitor-memory.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import { createWakeup } from './wakeup.ts';
 
-// Tails the click log into the daily analytics rollups (docs/analytics.md).
-// It runs inside `serve` unless LINKHOOK_WORKER=false; several servers on one
-// PostgreSQL database are safe - a step that loses the race on the cursor
-// rolls back and starts over - but only one makes progress at a time.
+// Tails the click log into the analytics rollups (docs/analytics.md). It runs
+// inside `serve` unless LINKHOOK_WORKER=false, and in every `linkhook worker`.
+// Any number may share one database: the one holding the fold lease folds,
+// the others check the lease each IDLE_MS and take over when it is released
+// (stop) or expires (a crash), so exactly one folds at a time.
 
 /**
  * Sleep when caught up. 1 s keeps the unfolded tail (which queries read from
@@ -19,11 +22,15 @@ const IDLE_MS = 1000;
 const ERROR_BACKOFF_MS = 5000;
 
 export interface AnalyticsRollupWorker {
+  /** This worker's name in the fold lease: host:pid:random. */
+  readonly owner: string;
   start(): void;
-  /** Finishes the step in progress, then resolves. */
+  /** Finishes the step in progress and gives up the lease, then resolves. */
   stop(): Promise<void>;
-  /** Folds everything settled now, in this call (tests, the rebuild command). */
+  /** Folds everything settled now, in this call (tests); 0 while another worker holds the lease. */
   catchUp(): Promise<number>;
+  /** Drops the rollups, takes the lease and folds every settled click again (`linkhook analytics rebuild`). */
+  rebuild(): Promise<number>;
 }
 
 export interface RollupWorkerDeps {
@@ -33,7 +40,7 @@ export interface RollupWorkerDeps {
 }
 
 export function createAnalyticsRollupWorker(deps: RollupWorkerDeps, batch = 5000): AnalyticsRollupWorker {
-  const memory = new VisitorMemory();
+  const memory = new VisitorMemory(`${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
   const wakeup = createWakeup();
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -54,7 +61,14 @@ export function createAnalyticsRollupWorker(deps: RollupWorkerDeps, batch = 5000
     }
   };
 
+  const catchUp = async (): Promise<number> => {
+    let total = 0;
+    for (let n = await step(); n > 0; n = await step()) total += n;
+    return total;
+  };
+
   return {
+    owner: memory.owner,
     start() {
       running ??= loop();
     },
@@ -62,11 +76,12 @@ export function createAnalyticsRollupWorker(deps: RollupWorkerDeps, batch = 5000
       stopped = true;
       wakeup.stop();
       await running;
+      await deps.analytics.releaseRollups(memory);
     },
-    async catchUp() {
-      let total = 0;
-      for (let n = await step(); n > 0; n = await step()) total += n;
-      return total;
+    catchUp,
+    async rebuild() {
+      await deps.analytics.resetRollups(memory, deps.clock.now().getTime());
+      return catchUp();
     },
   };
 }

@@ -123,7 +123,8 @@ export function analyticsContract(get: CurrentStorage): void {
       return out;
     };
     const raw = await all(); // no rollup yet: cursor at the start, everything raw
-    await foldAll(s, new VisitorMemory(), 3); // batches of 3 cross days and links
+    const first = new VisitorMemory();
+    await foldAll(s, first, 3); // batches of 3 cross days and links
     assert.deepEqual(await all(), raw);
     // More clicks on day 1: a repeat visitor, a new one. The tail past the cursor counts until folded.
     await s.clicks.insertMany([
@@ -132,13 +133,64 @@ export function analyticsContract(get: CurrentStorage): void {
     ]);
     const tail = await s.analytics.query({ ...base, groupBy: 'country' });
     assert.deepEqual(rows(tail).map((r) => r.slice(0, 2)), [['DE', 5], ['FR', 2], [null, 1]]);
-    await foldAll(s, new VisitorMemory()); // a fresh memory (a restart) re-reads day 1 before adding to it
+    await s.analytics.releaseRollups(first); // a graceful stop gives the lease back...
+    await foldAll(s, new VisitorMemory()); // ...and a fresh memory (a restart) re-reads day 1 before adding to it
     const folded = await all();
-    await s.analytics.resetRollups();
+    const rebuilder = new VisitorMemory();
+    await s.analytics.resetRollups(rebuilder, Date.now()); // the rebuild takes the lease from whoever held it
     assert.deepEqual(await all(), folded, 'after reset everything is raw again, and agrees');
     assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'country' })), [['DE', 5, 2], ['FR', 2, 2], [null, 1, 1]]);
-    await foldAll(s);
+    await foldAll(s, rebuilder);
     assert.deepEqual(await all(), folded, 'a rebuild from raw clicks gives the same rollups');
+  });
+
+  void it('ranges count only their days: running totals minus the total before, late clicks raise every later day', async () => {
+    const s = get();
+    const { a, b, base } = await seed(s);
+    const memory = new VisitorMemory();
+    await foldAll(s, memory);
+    const day1 = { ...base, fromMs: D0 + DAY, toMs: D0 + 2 * DAY };
+    assert.deepEqual(rows(await s.analytics.query({ ...day1, groupBy: 'link' })), [[a.id, 1, 1], [b.id, 1, 1]]);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, fromMs: D0 + 2 * DAY, toMs: D0 + 5 * DAY, groupBy: 'link' })), []);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, fromMs: D0 - 5 * DAY, toMs: D0, groupBy: 'link' })), []);
+    // A click minted now for a day already folded (day 0) while day 1 exists: day 1's running total must rise too.
+    const late = D0 + 20 * H;
+    await s.clicks.insertMany([makeClick(b, { ts: new Date(late).toISOString(), visitorHash: 'v8', country: 'FR' })]);
+    const expectWide = rows(await s.analytics.query({ ...base, groupBy: 'link' })); // from raw: the click is in the tail
+    while ((await s.analytics.refreshRollups(memory, Date.now() + 60_000)) > 0);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'link' })), expectWide);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'link' })), [[a.id, 4, 3], [b.id, 3, 3]]);
+    assert.deepEqual(rows(await s.analytics.query({ ...day1, groupBy: 'link' })), [[a.id, 1, 1], [b.id, 1, 1]], 'day 1 alone is unchanged');
+    assert.deepEqual(rows(await s.analytics.query({ ...day1, groupBy: 'time', bucketStarts: [D0 + DAY], filters: { link_id: b.id } })), [[String(D0 + DAY), 1, 1]]);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'time', bucketStarts: [D0, D0 + DAY] })).sort(), [[String(D0), 5, 3], [String(D0 + DAY), 2, 2]].sort());
+  });
+
+  void it('one rollup worker folds at a time: the lease passes on release or expiry, and to a rebuild', async () => {
+    const s = get();
+    const { a, base } = await seed(s);
+    const raw = rows(await s.analytics.query({ ...base, groupBy: 'link' }));
+    const one = new VisitorMemory('one');
+    const two = new VisitorMemory('two');
+    const now = Date.now() + 60_000;
+    assert.equal(await s.analytics.refreshRollups(one, now, 2), 2);
+    assert.equal(await s.analytics.refreshRollups(two, now, 2), 0, 'two waits while one holds the lease');
+    assert.equal(await s.analytics.refreshRollups(two, now + 29_000, 2), 0, 'still within the 30 s lease');
+    // one stalls past its lease: two takes over and re-reads the day's folded clicks for its visitor sets.
+    assert.equal(await s.analytics.refreshRollups(two, now + 31_000, 2), 2);
+    assert.equal(await s.analytics.refreshRollups(one, now + 32_000, 2), 0, 'one lost the lease');
+    await s.analytics.releaseRollups(one); // not its lease: changes nothing
+    assert.equal(await s.analytics.refreshRollups(one, now + 32_000, 2), 0);
+    await s.analytics.releaseRollups(two);
+    while ((await s.analytics.refreshRollups(one, now + 33_000, 2)) > 0);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'link' })), raw);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'time', bucketStarts: [D0, D0 + DAY] })).sort(), [[String(D0), 4, 2], [String(D0 + DAY), 2, 2]].sort());
+    // A rebuild takes the lease from the holder at once; the holder then folds nothing until it is given back.
+    const rebuild = new VisitorMemory('rebuild');
+    await s.analytics.resetRollups(rebuild, now + 34_000);
+    assert.equal(await s.analytics.refreshRollups(one, now + 34_000, 100), 0);
+    assert.ok((await s.analytics.refreshRollups(rebuild, now + 34_000, 100)) > 0);
+    await s.analytics.releaseRollups(rebuild);
+    assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'link', filters: { link_id: a.id } })), [raw[0]]);
   });
 
   void it('two rollup workers never count a click twice', async () => {

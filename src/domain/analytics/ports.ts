@@ -2,7 +2,7 @@ import type { Click } from '../clicks/click.ts';
 import type { VisitorMemory } from './visitor-memory.ts';
 
 // The analytics read side: grouped counts over the click log, served from
-// daily rollups when the question fits them (see docs/analytics.md), and the
+// rollups when the question fits them (see docs/analytics.md), and the
 // click pages exports stream from.
 
 /** Dimensions a query can group or filter by; `time` is grouping only. */
@@ -78,16 +78,24 @@ export interface AnalyticsGroup {
 }
 
 export interface AnalyticsRepo {
-  /** Grouped counts: from the daily rollups when the query fits them, else from raw clicks. Same answer either way. */
+  /** Grouped counts: from the rollups (running totals per UTC day) when the query fits them, else from raw clicks. Same answer either way. */
   query(q: AnalyticsRepoQuery): Promise<AnalyticsGroup[]>;
   /**
    * Folds up to `batch` settled clicks past the rollup cursor into the
-   * rollups, in one transaction. Returns how many clicks it consumed (0 when
-   * caught up). `memory` holds the open days' visitor sets between calls.
+   * rollups, in one transaction, if `memory`'s worker holds the fold lease
+   * (taking it when free or expired). Returns how many clicks it consumed:
+   * 0 when caught up or when another worker holds the lease. `memory` holds
+   * the open days' visitor sets between calls.
    */
   refreshRollups(memory: VisitorMemory, nowMs: number, batch?: number): Promise<number>;
-  /** Drops every rollup row and rewinds the cursor: the next refreshes rebuild from raw clicks. */
-  resetRollups(): Promise<void>;
+  /**
+   * Drops every rollup row and rewinds the cursor: the next refreshes rebuild
+   * from raw clicks. With `memory`, its worker takes the fold lease in the
+   * same transaction (a rebuild beside running workers).
+   */
+  resetRollups(memory?: VisitorMemory, nowMs?: number): Promise<void>;
+  /** Gives up the fold lease if `memory`'s worker holds it, so another takes over at once (graceful stop). */
+  releaseRollups(memory: VisitorMemory): Promise<void>;
   /** Clicks matching the selection with id > afterId, ascending by id (keyset pages for exports). */
   listClicks(sel: ClickSelection, afterId: string | null, limit: number): Promise<Click[]>;
 }

@@ -1,4 +1,4 @@
-// Unique visitors in the daily rollups are exact, not estimated: the visitor
+// Unique visitors in the rollups are exact, not estimated: the visitor
 // hash is salted per UTC day (clicks/visitor-hash.ts), so one person is a
 // different hash on different days and per-day distinct counts add up across
 // days without double counting. Within a day the rollup worker must know
@@ -39,6 +39,11 @@ export class VisitorMemory {
   private total = 0;
   /** The rollup cursor these sets agree with; anything else means another process moved it. */
   cursor: string | null = null;
+  /** Until when (epoch ms) this worker holds the fold lease, as far as it knows; 0: ask the database. */
+  leaseUntil = 0;
+
+  /** @param owner this worker's name in the rollup lease: unique among the processes sharing the database. */
+  constructor(readonly owner: string = globalThis.crypto.randomUUID()) {}
 
   has(workspaceId: string, dayMs: number): boolean {
     return this.days.has(`${workspaceId} ${dayMs}`);

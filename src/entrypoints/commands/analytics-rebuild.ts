@@ -4,20 +4,21 @@ import { createAnalyticsRollupWorker } from '../../worker/analytics-rollup-worke
 import { openStorage } from '../create-linkhook.ts';
 
 /**
- * `linkhook analytics rebuild`: drops the daily rollups and folds every
+ * `linkhook analytics rebuild`: drops the rollups and folds every
  * settled click again from the raw click log, the source of truth. Safe while
- * the server runs: its rollup worker sees the cursor move and starts over
- * from the rebuilt state, and queries read raw clicks until the rebuild
- * passes them (the unfolded tail is then too long for the rollup path).
+ * servers and workers run: the rebuild takes the fold lease with the reset,
+ * so their rollup workers wait and resume from the rebuilt state when it
+ * gives the lease back; queries read raw clicks until the rebuild passes
+ * them (the unfolded tail is then too long for the rollup path).
  */
 export async function rebuildAnalytics(config: Readonly<Config>, out: (line: string) => void): Promise<void> {
   const storage = await openStorage(config);
   try {
     await storage.migrate();
     const started = Date.now();
-    await storage.analytics.resetRollups();
     const worker = createAnalyticsRollupWorker({ analytics: storage.analytics, clock: systemClock, onError: () => {} });
-    const n = await worker.catchUp();
+    const n = await worker.rebuild();
+    await worker.stop(); // gives the lease back: a running server's worker resumes at once
     const s = (Date.now() - started) / 1000;
     out(`Rebuilt analytics rollups from ${n} clicks in ${s.toFixed(1)} s (${Math.round(n / Math.max(s, 0.001))} clicks/s).`);
   } finally {

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import type { Config } from '../../config/config.ts';
 import { createDeliverySignal } from '../../domain/delivery/delivery-signal.ts';
 import { systemClock } from '../../domain/shared/clock.ts';
+import { createAnalyticsRollupWorker } from '../../worker/analytics-rollup-worker.ts';
 import { createDeliveryWorker } from '../create-delivery-worker.ts';
 import { createRuleEvaluatorWorker } from '../create-rule-evaluator.ts';
 import { wireEvaluators } from '../wire-evaluators.ts';
@@ -12,7 +13,8 @@ import { openStorage } from '../create-linkhook.ts';
 import { wireDestinations } from '../wire-destinations.ts';
 
 /**
- * `linkhook worker`: delivery workers alone, no HTTP server. On PostgreSQL run
+ * `linkhook worker`: delivery workers, rule evaluation, schedulers and the
+ * analytics rollup worker, no HTTP server. On PostgreSQL run
  * as many as the load needs (they share the queue with SKIP LOCKED); on
  * SQLite the server's in-process worker is the one worker.
  * SIGTERM/SIGINT: stop claiming, finish in-flight deliveries, give back the rest.
@@ -32,6 +34,9 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
   rules.start();
   const lifecycle = createLifecycleSweeperWorker(config, { storage, clock: systemClock, signal });
   lifecycle.start();
+  // Analytics rollups: every worker runs one; the fold lease lets one fold at a time (docs/analytics.md).
+  const rollups = createAnalyticsRollupWorker({ analytics: storage.analytics, clock: systemClock, onError: (err) => process.stderr.write(`analytics rollup failed: ${String(err)}\n`) });
+  rollups.start();
   process.stdout.write(`linkhook worker ${worker.owner} delivering (${storage.dialect}, concurrency ${config.workerConcurrency})\n`);
 
   let stopping = false;
@@ -42,7 +47,7 @@ export async function runWorker(config: Readonly<Config>): Promise<void> {
     // A hard deadline past the worker's own 10 s grace: a stuck database must not hold a deploy forever.
     const timer = setTimeout(() => process.exit(1), 15_000);
     timer.unref();
-    Promise.all([reports.stop(), rules.stop(), lifecycle.stop()])
+    Promise.all([reports.stop(), rules.stop(), lifecycle.stop(), rollups.stop()])
       .then(() => worker.stop())
       .then(async () => {
         await outbound.close();

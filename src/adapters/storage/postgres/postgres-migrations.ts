@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../sql/database.ts';
 import type { Migration } from '../sql/sql-dialect.ts';
 import { postgresAnalyticsMigration } from './postgres-analytics-migration.ts';
+import { postgresAnalyticsRunningMigration } from './postgres-analytics-running-migration.ts';
 import { postgresRulesMigration } from './postgres-rules-migration.ts';
 import { postgresClickCountsMigration } from './postgres-click-counts-migration.ts';
 import { postgresLinkHealthMigration } from './postgres-link-health-migration.ts';
@@ -233,4 +234,5 @@ export const postgresMigrations: readonly Migration[] = [
   postgresLinkHealthMigration,
   postgresAnalyticsMigration,
   postgresReportsMigration,
+  postgresAnalyticsRunningMigration,
 ];

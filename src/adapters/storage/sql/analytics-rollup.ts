@@ -1,16 +1,24 @@
-import { sql } from 'kysely';
 import type { AnalyticsRepo } from '../../../domain/analytics/ports.ts';
 import type { VisitorMemory } from '../../../domain/analytics/visitor-memory.ts';
 import { hash53 } from '../../../domain/analytics/visitor-memory.ts';
-import type { AnalyticsDailyTable, AnalyticsDb, RollupClickRow } from './analytics-sql.ts';
+import type { RunningDelta } from './analytics-running-write.ts';
+import { addRunningDeltas } from './analytics-running-write.ts';
+import type { AnalyticsDb, RollupClickRow } from './analytics-sql.ts';
 import { DAY_MS, ROLLUP_CLICK_COLUMNS, ROLLUP_DIMS, analyticsDb, rollupValue, utmOf } from './analytics-sql.ts';
 import type { RepoContext } from './repo-context.ts';
 import { atomic } from './repo-context.ts';
 
 // The rollup worker's step: fold the next settled clicks past the cursor into
-// analytics_daily, moving the cursor in the same transaction. A second
-// process doing the same loses the compare-and-set on the cursor and rolls
-// back, so no click is ever counted twice.
+// the running totals, moving the cursor in the same transaction.
+//
+// Several workers (servers and `linkhook worker` processes on one PostgreSQL
+// database, or `analytics rebuild` beside a server on SQLite): only the
+// holder of the lease in analytics_rollup_state folds; the others check it
+// and sleep. One folder keeps its visitor sets warm - folders taking turns
+// would each re-read the day's clicks to rebuild them. Should two fold at
+// once anyway (a lease that expired mid-step), the one that loses the
+// compare-and-set on the cursor rolls back whole, so no click is ever
+// counted twice.
 
 /**
  * Clicks younger than this are left for the next step: a click is committed
@@ -23,8 +31,15 @@ export const SETTLE_MS = 10_000;
 /** Clicks per step: ~100 ms of work on this box, so a step never holds the write lock long. */
 export const DEFAULT_BATCH = 5000;
 
-/** Rows per upsert: 6 parameters each, far under SQLite's 32,766. */
-const ROWS_PER_UPSERT = 1000;
+/**
+ * How long a lease lasts without renewal. The holder renews it at half-life
+ * (a step is ~0.1-0.3 s and an idle worker steps every second), so only a
+ * dead or stalled holder loses it; its successor starts 30 s later at worst,
+ * while queries keep adding the unfolded clicks from raw (TAIL_MAX in
+ * analytics-repo.ts, 20 s at 1,000 clicks/s) or read raw. Clocks of the
+ * processes must agree to well within this.
+ */
+export const LEASE_MS = 30_000;
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -71,12 +86,16 @@ async function seedDay(db: AnalyticsDb, memory: VisitorMemory, workspaceId: stri
   }
 }
 
-export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 'refreshRollups' | 'resetRollups'> {
+export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 'refreshRollups' | 'resetRollups' | 'releaseRollups'> {
   const no = ctx.dialect.bool(false);
 
   const step = (db: AnalyticsDb, memory: VisitorMemory, nowMs: number, batch: number): Promise<number> =>
     (async () => {
-      const state = await db.selectFrom('analytics_rollup_state').select('click_id').where('name', '=', 'clicks').executeTakeFirstOrThrow();
+      const state = await db.selectFrom('analytics_rollup_state').select(['click_id', 'lease_owner']).where('name', '=', 'clicks').executeTakeFirstOrThrow();
+      if (state.lease_owner !== memory.owner) {
+        memory.leaseUntil = 0; // handed over meanwhile (a rebuild takes it): ask again next step
+        return 0;
+      }
       const cursor = state.click_id;
       if (memory.cursor !== cursor) {
         memory.clear(); // first step, or another process moved the cursor: our sets are stale
@@ -93,7 +112,7 @@ export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 're
       const last = rows[rows.length - 1];
       if (!last) return 0;
 
-      const deltas = new Map<string, AnalyticsDailyTable>();
+      const deltas = new Map<string, RunningDelta>();
       const touched = new Set<string>();
       for (const row of rows) {
         if (row.is_bot || row.is_test) continue;
@@ -116,19 +135,7 @@ export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 're
           } else deltas.set(id, { workspace_id: row.workspace_id, dim, day, value, clicks: 1, visitors: fresh });
         }
       }
-      const values = [...deltas.values()];
-      for (let i = 0; i < values.length; i += ROWS_PER_UPSERT) {
-        await db
-          .insertInto('analytics_daily')
-          .values(values.slice(i, i + ROWS_PER_UPSERT))
-          .onConflict((oc) =>
-            oc.columns(['workspace_id', 'dim', 'day', 'value']).doUpdateSet({
-              clicks: sql`analytics_daily.clicks + excluded.clicks`,
-              visitors: sql`analytics_daily.visitors + excluded.visitors`,
-            }),
-          )
-          .execute();
-      }
+      await addRunningDeltas(db, [...deltas.values()]);
       const moved = await db
         .updateTable('analytics_rollup_state')
         .set({ click_id: last.id, updated_at: nowMs })
@@ -141,8 +148,33 @@ export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 're
       return rows.length;
     })();
 
+  const db = analyticsDb(ctx.db);
+
+  /**
+   * True when `memory`'s worker holds the lease, taking or renewing it if
+   * needed. Read first: a worker that sees another's live lease writes
+   * nothing (on SQLite a write takes the file's write lock, every second).
+   */
+  const holdLease = async (memory: VisitorMemory, nowMs: number): Promise<boolean> => {
+    if (memory.leaseUntil - nowMs > LEASE_MS / 2) return true;
+    const state = await db.selectFrom('analytics_rollup_state').select(['lease_owner', 'lease_expires_at']).where('name', '=', 'clicks').executeTakeFirstOrThrow();
+    if (state.lease_owner !== null && state.lease_owner !== memory.owner && Number(state.lease_expires_at) > nowMs) return false;
+    const until = nowMs + LEASE_MS;
+    // The compare-and-set: of workers seeing the lease free at once, one wins.
+    const taken = await db
+      .updateTable('analytics_rollup_state')
+      .set({ lease_owner: memory.owner, lease_expires_at: until })
+      .where('name', '=', 'clicks')
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', memory.owner), eb('lease_expires_at', '<=', nowMs)]))
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) return false;
+    memory.leaseUntil = until;
+    return true;
+  };
+
   return {
     async refreshRollups(memory, nowMs, batch = DEFAULT_BATCH) {
+      if (!(await holdLease(memory, nowMs))) return 0;
       try {
         return await atomic(ctx, (tx) => step(analyticsDb(tx), memory, nowMs, batch));
       } catch (err) {
@@ -152,12 +184,29 @@ export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 're
       }
     },
 
-    async resetRollups() {
+    async resetRollups(memory, nowMs = Date.now()) {
       await atomic(ctx, async (tx) => {
-        const db = analyticsDb(tx);
-        await db.deleteFrom('analytics_daily').execute();
-        await db.updateTable('analytics_rollup_state').set({ click_id: '', updated_at: Date.now() }).where('name', '=', 'clicks').execute();
+        const t = analyticsDb(tx);
+        await t.deleteFrom('analytics_running').execute();
+        await t.deleteFrom('analytics_values').execute();
+        // The rebuilding worker takes the lease with the reset, so a running server's worker waits instead of racing it.
+        const lease = memory ? { lease_owner: memory.owner, lease_expires_at: nowMs + LEASE_MS } : {};
+        await t.updateTable('analytics_rollup_state').set({ click_id: '', updated_at: nowMs, ...lease }).where('name', '=', 'clicks').execute();
       });
+      if (memory) {
+        memory.clear();
+        memory.leaseUntil = nowMs + LEASE_MS;
+      }
+    },
+
+    async releaseRollups(memory) {
+      memory.leaseUntil = 0;
+      await db
+        .updateTable('analytics_rollup_state')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('name', '=', 'clicks')
+        .where('lease_owner', '=', memory.owner)
+        .execute();
     },
   };
 }

@@ -9,34 +9,58 @@ import type { SqlDialect } from './sql-dialect.ts';
 // dimension's value and for a selection's WHERE (raw clicks aliased `c`),
 // and the same dimension values computed in JS for the rollup worker.
 
-export interface AnalyticsDailyTable {
+/**
+ * Running totals (migration 0009_analytics_running): one row per workspace,
+ * dimension, value and UTC day on which that value had clicks, holding the
+ * clicks and visitors from the first click through the end of that day. The
+ * count over [from, to) is the last row before `to` minus the last row before
+ * `from`.
+ */
+export interface AnalyticsRunningTable {
   workspace_id: string;
   dim: string;
-  /** Epoch ms of the UTC day's start. */
-  day: number;
   /** '' stands for null (unknown): a primary-key column cannot be NULL on PostgreSQL. */
   value: string;
+  /** Epoch ms of the UTC day's start. */
+  day: number;
   clicks: number;
   visitors: number;
+}
+
+/** Every value a dimension has had, with its latest day: a range query skips values silent since before it. */
+export interface AnalyticsValuesTable {
+  workspace_id: string;
+  dim: string;
+  value: string;
+  last_day: number;
 }
 
 export interface AnalyticsRollupStateTable {
   name: string;
   click_id: string;
   updated_at: number;
+  /** The rollup worker allowed to fold (analytics-rollup.ts); null when none. */
+  lease_owner: string | null;
+  lease_expires_at: number | null;
 }
 
-export type AnalyticsDb = Kysely<Database & { analytics_daily: AnalyticsDailyTable; analytics_rollup_state: AnalyticsRollupStateTable }>;
+type AnalyticsTables = {
+  analytics_running: AnalyticsRunningTable;
+  analytics_values: AnalyticsValuesTable;
+  analytics_rollup_state: AnalyticsRollupStateTable;
+};
+
+export type AnalyticsDb = Kysely<Database & AnalyticsTables>;
 
 /** Our tables are typed here, not in database.ts, so the analytics schema stays in one place. */
 export function analyticsDb(db: Db): AnalyticsDb {
-  return db.withTables<{ analytics_daily: AnalyticsDailyTable; analytics_rollup_state: AnalyticsRollupStateTable }>();
+  return db.withTables<AnalyticsTables>();
 }
 
 export const DAY_MS = 86_400_000;
 
 /**
- * Dimensions the daily rollup keeps, 'all' being the total. tag and campaign
+ * Dimensions the rollups keep, 'all' being the total. tag and campaign
  * are attributes of the link that can change after the click, so they are
  * always answered from raw clicks joined to the link as it is now.
  */

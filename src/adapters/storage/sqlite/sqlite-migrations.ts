@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../sql/database.ts';
 import type { Migration } from '../sql/sql-dialect.ts';
 import { sqliteAnalyticsMigration } from './sqlite-analytics-migration.ts';
+import { sqliteAnalyticsRunningMigration } from './sqlite-analytics-running-migration.ts';
 import { sqliteRulesMigration } from './sqlite-rules-migration.ts';
 import { sqliteClickCountsMigration } from './sqlite-click-counts-migration.ts';
 import { sqliteLinkHealthMigration } from './sqlite-link-health-migration.ts';
@@ -226,4 +227,5 @@ export const sqliteMigrations: readonly Migration[] = [
   sqliteLinkHealthMigration,
   sqliteAnalyticsMigration,
   sqliteReportsMigration,
+  sqliteAnalyticsRunningMigration,
 ];
