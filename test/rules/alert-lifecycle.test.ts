@@ -5,6 +5,7 @@ import type { AlertPayload, EventEnvelope } from '../../src/domain/events/envelo
 import type { Storage } from '../../src/domain/ports.ts';
 import { RESOLVE_AFTER_CLEAR_EVALUATIONS } from '../../src/domain/rules/alert-lifecycle.ts';
 import { STORM_WORST_CASES } from '../../src/domain/rules/alert-messages.ts';
+import { STORM_WINDOW_MS } from '../../src/domain/rules/storm-control.ts';
 import { acknowledgeAlert, snoozeAlert } from '../../src/domain/rules/manage-alerts.ts';
 import type { TestStorage } from '../helpers/test-storage.ts';
 import { openTestStorage } from '../helpers/test-storage.ts';
@@ -158,7 +159,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(group.group?.alert_ids.length, 50);
       assert.equal(group.group?.worst.length, STORM_WORST_CASES);
       assert.equal(group.group?.worst[0]?.link_id, w.links[49]!.id, 'the furthest past the threshold comes first');
-      assert.match(group.summary, /^50 subjects tripped "Launch spike"/);
+      assert.match(group.summary, /^50 links tripped "Launch spike" at once; worst: \//);
       assert.equal(sent[0]!.data.link, undefined);
       assert.equal((await s.alerts.listOpen(w.rule.id)).length, 50);
       // Three links recover: three separate messages (under the storm threshold).
@@ -176,6 +177,91 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(alertOf(last).group?.count, 47);
       assert.equal((await w.sent(w.notify)).length, 5);
       assert.equal((await s.alerts.list(w.wsId, { status: 'resolved' }, { limit: 100 })).items.length, 50);
+    });
+
+    it('storm control groups per window across evaluations: 8 one by one, the batch past 10 grouped at once, later ones held for the window end', async () => {
+      // Cooldown 2h: no reminders muddle the count; the storm window is then 15 min.
+      const w = await makeWorld(s, { links: 40, rule: { responseTimeMs: null, cooldownMs: 120 * MIN } });
+      const fire = (from: number, to: number): void => {
+        for (const l of w.links.slice(from, to)) w.script.set(l.id, true);
+      };
+      fire(0, 8);
+      await w.tick(); // window opens here (t+1m) and ends at t+16m
+      assert.equal((await w.sent(w.notify)).length, 8, 'under the storm threshold: one by one');
+      fire(8, 16);
+      await w.tick();
+      let sent = await w.sent(w.notify);
+      assert.equal(sent.length, 9, 'the batch that passes 10 in the window is ONE message');
+      const crossing = alertOf(sent[8]!);
+      assert.equal(crossing.group?.count, 8);
+      assert.match(crossing.summary, /^8 more links tripped "Launch spike" at once \(16 in 15m\); worst: /);
+      fire(16, 26);
+      await w.tick();
+      fire(26, 36);
+      await w.tick();
+      assert.equal((await w.sent(w.notify)).length, 9, 'later alerts of the window are held, not sent');
+      assert.equal((await s.alerts.listOpen(w.rule.id)).length, 36, 'held alerts are open rows all the same');
+      // One held alert clears before the window ends: nobody was told it tripped, so nobody is told it cleared.
+      w.script.set(w.links[35]!.id, false);
+      await w.tick();
+      await w.tick();
+      assert.equal((await w.sent(w.notify)).length, 9);
+      const storm = await s.alerts.getStorm(w.rule.id, 'triggered');
+      assert.equal(storm?.pending.length, 20, 'the held ids are in storage, not in a worker');
+      assert.equal(Date.parse(storm.windowEnd) - Date.parse(storm.windowStart), STORM_WINDOW_MS);
+
+      // A restart: a fresh worker loop over the same storage takes over.
+      const restarted = w.newEvaluator();
+      const tickNew = async (): Promise<void> => {
+        w.clock.advance(60_000);
+        await restarted.runOnce();
+      };
+      while (w.clock.now().getTime() < Date.parse(storm.windowEnd) - 60_000) await tickNew();
+      assert.equal((await w.sent(w.notify)).length, 9, 'nothing before the window ends');
+      await tickNew(); // the window's end
+      sent = await w.sent(w.notify);
+      assert.equal(sent.length, 10, 'the held alerts go as one grouped message');
+      const flushed = alertOf(sent[9]!);
+      EVENT_CATALOGUE['alert.triggered'].schema.parse(sent[9]!.data);
+      assert.equal(flushed.group?.count, 19);
+      const cleared = (await s.alerts.list(w.wsId, { linkId: w.links[35]!.id }, { limit: 5 })).items[0]!;
+      assert.equal(cleared.status, 'resolved');
+      assert.deepEqual([...flushed.group.alert_ids].sort(), storm.pending.filter((id) => id !== cleared.id).sort());
+      assert.match(flushed.summary, /^19 links tripped "Launch spike" in the last 15m; worst: \//);
+      assert.equal(flushed.group?.worst[0]?.link_id, w.links[34]!.id, 'the worst case of the held ones first');
+      const heldRows = await s.alerts.getMany(w.wsId, flushed.group.alert_ids);
+      assert.ok(heldRows.every((a) => a.lastNotifiedAt === w.clock.now().toISOString()), 'flushed alerts count as notified (their resolutions will be sent)');
+
+      // The storm goes on: the flush opened a new window with its grouped message sent, so new trips wait for its end.
+      fire(36, 40);
+      await tickNew();
+      assert.equal((await w.sent(w.notify)).length, 10);
+      for (let i = 0; i < 14; i++) await tickNew();
+      sent = await w.sent(w.notify);
+      assert.equal(sent.length, 11, 'one grouped message per window');
+      assert.equal(alertOf(sent[10]!).group?.count, 4);
+      assert.match(alertOf(sent[10]!).summary, /^4 links tripped "Launch spike" in the last 15m/);
+      // A quiet window later, one resolution goes on its own.
+      for (let i = 0; i < 16; i++) await tickNew();
+      w.script.set(w.links[0]!.id, false);
+      await tickNew();
+      await tickNew();
+      const last = (await w.sent(w.notify)).at(-1)!;
+      assert.equal(last.type, 'alert.resolved');
+      assert.equal(alertOf(last).group, undefined);
+      assert.equal(alertOf(last).id, (await s.alerts.list(w.wsId, { linkId: w.links[0]!.id }, { limit: 5 })).items[0]!.id);
+    });
+
+    it('storm control: with cooldown 0 the window is one evaluation (nothing is held)', async () => {
+      const w = await makeWorld(s, { links: 30, rule: { responseTimeMs: null, cooldownMs: 0 } });
+      for (const l of w.links.slice(0, 15)) w.script.set(l.id, true);
+      await w.tick();
+      for (const l of w.links.slice(15, 30)) w.script.set(l.id, true);
+      await w.tick();
+      const sent = await w.sent(w.notify);
+      // Cooldown 0 also re-sends every firing alert each evaluation: 15 reminders join the 15 new ones.
+      assert.deepEqual(sent.map((e) => alertOf(e).group?.count), [15, 30]);
+      assert.equal((await s.alerts.getStorm(w.rule.id, 'triggered'))?.pending.length, 0);
     });
 
     it('several workers at once evaluate a due rule once (the claim is a lease)', async () => {

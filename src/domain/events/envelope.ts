@@ -82,6 +82,8 @@ export interface AlertPayload {
   details?: Record<string, unknown>;
   /** true on the one extra alert.triggered sent to the escalation endpoints when nobody acknowledged in time. */
   escalated?: boolean;
+  /** With `escalated`: the rule's response time the alert was not acknowledged within ("30m"). */
+  response_time?: string;
   /** true on a fire drill (`POST /rules/{id}/drill`): a synthetic alert, nothing is wrong. */
   is_drill?: boolean;
   /** Storm control: one message standing for `count` alerts of one rule that changed in one evaluation. */

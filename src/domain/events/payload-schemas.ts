@@ -86,6 +86,7 @@ export const alertPayloadSchema = z
     resolved_at: iso.nullable(),
     details: z.record(z.string(), z.unknown()).optional(),
     escalated: z.boolean().optional(),
+    response_time: z.string().optional(),
     is_drill: z.boolean().optional(),
     group: z
       .object({

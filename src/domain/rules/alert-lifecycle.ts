@@ -5,9 +5,11 @@ import type { Link } from '../links/link.ts';
 import type { Repos, Storage } from '../ports.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import { alertMessages, triggerFigures } from './alert-messages.ts';
+import { groupMessage, singleMessages, triggerFigures } from './alert-messages.ts';
 import type { Observation } from './evaluator.ts';
 import type { Alert, Rule } from './rule.ts';
+import { planStormMessages, stormWindowMs } from './storm-control.ts';
+import type { StormPlan } from './storm-control.ts';
 
 // Observations of one evaluation -> alert rows and their messages. Evaluators
 // only say "firing or not" per subject; everything about noise lives here:
@@ -22,8 +24,11 @@ import type { Alert, Rule } from './rule.ts';
 //   re-trigger inside the cooldown of the last message (even of an earlier,
 //   resolved alert) opens its row silently, and its resolution is silent too.
 //   While an alert keeps firing, a reminder goes out once per cooldown.
+//   An observation marked `eachWindow` (the `event` trigger: new clicks in a
+//   window of their own) is messaged at every evaluation it fires: its
+//   window, not the cooldown, is its rate.
 // - Snooze: a snoozed alert sends nothing (no reminder, no resolution).
-// - Storm control: see alert-messages.ts (STORM_GROUP_ABOVE).
+// - Storm control, per rule per window across evaluations: storm-control.ts.
 //
 // Every row and every event of one evaluation is written in ONE transaction
 // (the outbox), delivered only to the rule's endpoints (emitEventTo).
@@ -47,6 +52,8 @@ export interface LifecycleResult {
   updated: Alert[];
   /** Events written (a grouped message counts one). */
   messages: EventEnvelope[];
+  /** Alerts held by storm control for their window's grouped message (not messaged yet). */
+  held: Alert[];
 }
 
 const snoozed = (a: Alert, nowMs: number): boolean => a.snoozedUntil !== null && Date.parse(a.snoozedUntil) > nowMs;
@@ -104,7 +111,14 @@ async function linksFor(tx: Repos, workspaceId: string, alerts: readonly Alert[]
  * Feeds one evaluation's observations to the rule's alerts: opens, refreshes
  * and resolves rows, and sends what the cooldown, snooze and storm rules let through.
  */
-export async function applyObservations(deps: LifecycleDeps, rule: Rule, observations: readonly Observation[], links: readonly Link[] = []): Promise<LifecycleResult> {
+export async function applyObservations(
+  deps: LifecycleDeps,
+  rule: Rule,
+  observations: readonly Observation[],
+  links: readonly Link[] = [],
+  /** The time the evaluator looked at (recorded as Rule.evaluatedUntil in this transaction); default now. */
+  evaluatedAt?: Date,
+): Promise<LifecycleResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const nowMs = now.getTime();
@@ -136,7 +150,7 @@ export async function applyObservations(deps: LifecycleDeps, rule: Rule, observa
         const a = { ...refresh(prev, o, at), clearStreak: 0 };
         changed.push(a);
         updated.push(a);
-        if (!snoozed(a, nowMs) && cooledDown(a.fingerprint)) toTrigger.push(a);
+        if (!snoozed(a, nowMs) && (o.eachWindow === true || cooledDown(a.fingerprint))) toTrigger.push(a);
         continue;
       }
       const base = o ? refresh(prev, o, at) : { ...prev, updatedAt: at };
@@ -152,15 +166,31 @@ export async function applyObservations(deps: LifecycleDeps, rule: Rule, observa
       if (a.lastNotifiedAt !== null && !snoozed(a, nowMs)) toResolve.push(a);
     }
 
-    const linkMap = await linksFor(tx, rule.workspaceId, [...toTrigger, ...toResolve], links);
+    // A per-window observation (`event`) is one coalesced message for the whole scope already: no storm to control.
+    const eachWindow = new Set(observations.filter((o) => o.eachWindow === true).map((o) => o.subject));
+    const coalesced = toTrigger.filter((a) => eachWindow.has(a.subject));
+    const plans: StormPlan[] = [
+      { single: coalesced, group: null, held: [], released: [] },
+      await planStormMessages(tx, rule, 'triggered', toTrigger.filter((a) => !eachWindow.has(a.subject)), now),
+      await planStormMessages(tx, rule, 'resolved', toResolve, now),
+    ];
+    const messaged = plans.flatMap((p) => [...p.single, ...(p.group?.alerts ?? [])]);
+    const linkMap = await linksFor(tx, rule.workspaceId, messaged, links);
     const ctx = { rule, now, baseUrl: deps.baseUrl, customDomainScheme: deps.customDomainScheme ?? 'https', links: linkMap } as const;
-    const messages = [...alertMessages(ctx, toTrigger), ...alertMessages(ctx, toResolve)];
-    for (const a of [...toTrigger, ...toResolve]) a.lastNotifiedAt = at;
+    const messages = plans.flatMap((p) => [
+      ...singleMessages(ctx, p.single),
+      ...(p.group ? [groupMessage(ctx, p.group.alerts, {}, { windowTotal: p.group.windowTotal, released: p.group.released, windowMs: stormWindowMs(rule) })] : []),
+    ]);
+    for (const a of messaged) a.lastNotifiedAt = at;
 
+    const written = new Set([...created, ...changed].map((a) => a.id));
     for (const a of created) await tx.alerts.insert(a);
     for (const a of changed) await tx.alerts.update(a);
+    // Held in an earlier window, messaged now: their rows are not among this evaluation's.
+    for (const a of plans.flatMap((p) => p.released)) if (!written.has(a.id)) await tx.alerts.update({ ...a, lastNotifiedAt: at });
     await emitEventTo(tx, messages, rule.endpointIds);
-    return { triggered: created, resolved, updated, messages };
+    await tx.rules.markEvaluated(rule.id, (evaluatedAt ?? now).toISOString());
+    return { triggered: created, resolved, updated, messages, held: plans.flatMap((p) => p.held) };
   });
   if (result.messages.length > 0) deps.signal?.notify();
   return result;

@@ -3,16 +3,19 @@ import { linkPayload } from '../events/event-payloads.ts';
 import { newEvent } from '../events/new-event.ts';
 import type { Link } from '../links/link.ts';
 import { newId } from '../shared/ids.ts';
+import { formatDuration } from './duration.ts';
+import { linkLabel } from './evaluators/evaluator-support.ts';
 import type { Alert, Rule, Trigger } from './rule.ts';
 
 // Alert rows -> alert.triggered / alert.resolved envelopes, one per alert or,
 // past the storm threshold, ONE per batch naming the count and the worst cases.
+// Which alerts go in which batch, across evaluations, is storm-control.ts.
 
 /**
- * More than 10 alerts of one rule changing in one evaluation become one
- * grouped message. 10 is about what one person reads in a channel before it
- * stops being information: a site migration that breaks 500 links is one
- * incident, not 500 pages.
+ * More than 10 alerts of one rule in one storm window (storm-control.ts)
+ * become one grouped message. 10 is about what one person reads in a
+ * channel before it stops being information: a site migration that breaks
+ * 500 links is one incident, not 500 pages.
  */
 export const STORM_GROUP_ABOVE = 10;
 /** Worst cases named in a grouped message. */
@@ -59,7 +62,10 @@ export function alertPayload(rule: Rule, a: Alert, flags: MessageFlags = {}): Al
     resolved_at: a.resolvedAt,
   };
   if (Object.keys(a.details).length > 0) p.details = a.details;
-  if (flags.escalated) p.escalated = true;
+  if (flags.escalated) {
+    p.escalated = true;
+    if (rule.responseTimeMs !== null) p.response_time = formatDuration(rule.responseTimeMs);
+  }
   if (flags.isDrill || a.isDrill) p.is_drill = true;
   return p;
 }
@@ -79,23 +85,61 @@ function oneEvent(ctx: MessageContext, a: Alert, flags: MessageFlags): EventEnve
   return a.status === 'triggered' ? newEvent('alert.triggered', ws, data, ctx.now) : newEvent('alert.resolved', ws, data, ctx.now);
 }
 
-function groupEvent(ctx: MessageContext, alerts: readonly Alert[], status: Alert['status'], flags: MessageFlags): EventEnvelope {
+/** What a grouped message says about when its alerts tripped (storm-control.ts). */
+export interface GroupInfo {
+  /** Alerts messaged in the storm window so far, this group included. */
+  windowTotal: number;
+  /** How many of the group were held from the previous window (0: all changed in this evaluation). */
+  released: number;
+  /** The storm window's length. */
+  windowMs: number;
+}
+
+function groupNoun(alerts: readonly Alert[]): string {
+  const noun = alerts.every((a) => a.linkId !== null) ? 'link' : 'subject';
+  return alerts.length === 1 ? noun : `${noun}s`;
+}
+
+/** "12 links tripped "Broken redirects" at once; worst: /a, /b (Spring), ..." */
+function groupSummary(ctx: MessageContext, alerts: readonly Alert[], worst: readonly Alert[], status: Alert['status'], flags: MessageFlags, info: GroupInfo | undefined): string {
+  const { rule } = ctx;
+  const n = alerts.length;
+  const more = info !== undefined && info.windowTotal > n && info.released === 0 ? 'more ' : '';
+  const head = `${n} ${more}${groupNoun(alerts)}`;
+  let what: string;
+  if (flags.escalated) {
+    const within = rule.responseTimeMs === null ? '' : ` within ${formatDuration(rule.responseTimeMs)}`;
+    what = `${head} tripped "${rule.name}" and nobody acknowledged${within}`;
+  } else {
+    const verb = status === 'triggered' ? 'tripped' : 'recovered from';
+    const when = info !== undefined && info.released > 0 ? `in the last ${formatDuration(info.windowMs)}` : 'at once';
+    const total = info !== undefined && info.windowTotal > n ? ` (${info.windowTotal} in ${formatDuration(info.windowMs)})` : '';
+    what = `${head} ${verb} "${rule.name}" ${when}${total}`;
+  }
+  const names = worst.map((a) => {
+    const link = a.linkId === null ? undefined : ctx.links.get(a.linkId);
+    return link ? linkLabel(link) : a.subject;
+  });
+  return `${what}; worst: ${names.join(', ')}`;
+}
+
+/** ONE message standing for `alerts` (all of one status): the count, the first ids, the worst cases. */
+export function groupMessage(ctx: MessageContext, alerts: readonly Alert[], flags: MessageFlags = {}, info?: GroupInfo): EventEnvelope {
   const { rule, now } = ctx;
-  const worst = [...alerts].sort((x, y) => badness(y) - badness(x)).slice(0, STORM_WORST_CASES);
+  const status = (alerts[0] as Alert).status;
+  const worst = [...alerts].sort((x, y) => badness(y) - badness(x) || (x.id < y.id ? -1 : 1)).slice(0, STORM_WORST_CASES);
   const top = worst[0] as Alert;
   const group: AlertGroupPayload = {
     count: alerts.length,
     alert_ids: alerts.slice(0, GROUP_IDS_LISTED).map((a) => a.id),
     worst: worst.map((a) => ({ alert_id: a.id, subject: a.subject, link_id: a.linkId, summary: a.summary, value: a.value })),
   };
-  const verb = status === 'triggered' ? 'tripped' : 'recovered from';
-  const names = worst.map((a) => a.subject).join(', ');
   const alert: AlertPayload = {
     ...alertPayload(rule, top, flags),
     // Not an alert row: the grouped message's own id. Each grouped alert keeps its row (group.alert_ids).
     id: newId('alert', now.getTime()),
     fingerprint: `${rule.id}:group`,
-    summary: `${alerts.length} subjects ${verb} "${rule.name}" at once; worst: ${names}`,
+    summary: groupSummary(ctx, alerts, worst, status, flags, info),
     triggered_at: alerts.reduce((min, a) => (a.triggeredAt < min ? a.triggeredAt : min), top.triggeredAt),
     resolved_at: status === 'resolved' ? now.toISOString() : null,
     group,
@@ -105,13 +149,19 @@ function groupEvent(ctx: MessageContext, alerts: readonly Alert[], status: Alert
   return status === 'triggered' ? newEvent('alert.triggered', rule.workspaceId, data, now) : newEvent('alert.resolved', rule.workspaceId, data, now);
 }
 
+/** One message per alert. */
+export function singleMessages(ctx: MessageContext, alerts: readonly Alert[], flags: MessageFlags = {}): EventEnvelope[] {
+  return alerts.map((a) => oneEvent(ctx, a, flags));
+}
+
 /**
- * The messages for alerts that changed in one evaluation, all of one status:
- * one each, or one grouped message when there are more than STORM_GROUP_ABOVE.
+ * The messages for alerts that changed at one moment, all of one status: one
+ * each, or one grouped message when there are more than STORM_GROUP_ABOVE.
+ * (Escalations use this; triggers and resolutions go through storm-control.ts,
+ * which groups across evaluations.)
  */
 export function alertMessages(ctx: MessageContext, alerts: readonly Alert[], flags: MessageFlags = {}): EventEnvelope[] {
   if (alerts.length === 0) return [];
-  const status = (alerts[0] as Alert).status;
-  if (alerts.length > STORM_GROUP_ABOVE) return [groupEvent(ctx, alerts, status, flags)];
-  return alerts.map((a) => oneEvent(ctx, a, flags));
+  if (alerts.length > STORM_GROUP_ABOVE) return [groupMessage(ctx, alerts, flags)];
+  return singleMessages(ctx, alerts, flags);
 }

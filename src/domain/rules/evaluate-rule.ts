@@ -22,8 +22,10 @@ export async function evaluateRule(deps: LifecycleDeps & { clock: Clock }, regis
   const evaluator = registry.get(rule.trigger.type);
   if (!evaluator) return { rule, result: null, escalated: [] };
   const links = await resolveScope(deps.storage, rule.workspaceId, rule.scope);
-  const observations = await evaluator.evaluate({ rule, now: deps.clock.now(), links, storage: deps.storage, clock: deps.clock });
-  const result = await applyObservations(deps, rule, observations, links);
+  const now = deps.clock.now();
+  const since = rule.evaluatedUntil ? new Date(rule.evaluatedUntil) : null;
+  const observations = await evaluator.evaluate({ rule, now, since, links, storage: deps.storage, clock: deps.clock });
+  const result = await applyObservations(deps, rule, observations, links, now);
   const escalated = await escalateAlerts(deps, rule, links);
   return { rule, result, escalated };
 }

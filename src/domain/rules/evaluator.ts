@@ -20,6 +20,12 @@ export interface Observation {
   /** One readable sentence: what, on what, compared to what. */
   summary: string;
   details?: Record<string, unknown>;
+  /**
+   * New information at every evaluation it fires (the `event` trigger: the
+   * clicks of a window of their own): messaged each time, not once per
+   * cooldown. The evaluator's own cadence (intervalMs) is then its rate.
+   */
+  eachWindow?: boolean;
 }
 
 export interface EvaluationContext {
@@ -29,6 +35,12 @@ export interface EvaluationContext {
   links: readonly Link[];
   storage: Storage;
   clock: Clock;
+  /**
+   * The time the rule's last committed evaluation looked at (null before the
+   * first, and in backtests): a trigger that must count each event once
+   * (`event`) starts its window here.
+   */
+  since?: Date | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The storage ports of alert rules and alerts. They join the `Repos` of
 // src/domain/ports.ts, so both are usable inside storage.transaction().
 import type { Page, PageRequest } from '../ports.ts';
-import type { Alert, AlertStatus, Rule, TriggerType } from './rule.ts';
+import type { Alert, AlertStatus, AlertStorm, Rule, TriggerType } from './rule.ts';
 
 export interface RuleClaim {
   /** ISO now: rules whose next evaluation is due at or before it. */
@@ -34,6 +34,8 @@ export interface RuleRepo {
   claimDue(claim: RuleClaim): Promise<Rule[]>;
   /** When the rule is next due (after an evaluation, or to run it now). */
   scheduleNext(id: string, at: string): Promise<void>;
+  /** Records the rule's last committed evaluation time (Rule.evaluatedUntil); called inside the lifecycle's transaction. */
+  markEvaluated(id: string, at: string): Promise<void>;
 }
 
 export interface AlertFilter {
@@ -56,4 +58,10 @@ export interface AlertRepo {
    * (fingerprint → ISO), for the cooldown across a resolve and a re-trigger.
    */
   lastNotified(fingerprints: readonly string[]): Promise<Map<string, string>>;
+  /** Alerts by id, any status, in no particular order (unknown ids are absent). */
+  getMany(workspaceId: string, ids: readonly string[]): Promise<Alert[]>;
+  /** The rule's storm control state for one kind of message, if any. */
+  getStorm(ruleId: string, kind: AlertStatus): Promise<AlertStorm | undefined>;
+  /** Insert or replace the state of (ruleId, kind). */
+  saveStorm(storm: AlertStorm): Promise<void>;
 }

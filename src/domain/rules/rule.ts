@@ -67,6 +67,12 @@ export interface Rule {
   enabled: boolean;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Storage-managed, never set by the API: the evaluation time of the rule's
+   * last committed evaluation (written in the lifecycle's transaction), so an
+   * `event` rule counts each click in exactly one window, across restarts.
+   */
+  evaluatedUntil?: string | null;
 }
 
 export const ALERT_STATUSES = ['triggered', 'resolved'] as const;
@@ -102,4 +108,25 @@ export interface Alert {
   lastNotifiedAt: string | null;
   /** Consecutive evaluations the condition was clear while open (hysteresis: RESOLVE_AFTER_CLEAR_EVALUATIONS). */
   clearStreak: number;
+}
+
+/**
+ * Storm control state of one rule for one kind of message (triggered or
+ * resolved): the current window, how many alerts it messaged, whether its
+ * one grouped message went out, and the alerts held for the window's end.
+ * Stored (not in memory), so a restart neither loses a held alert nor sends
+ * a second grouped message for the same window.
+ */
+export interface AlertStorm {
+  ruleId: string;
+  workspaceId: string;
+  kind: AlertStatus;
+  windowStart: string;
+  windowEnd: string;
+  /** Alerts messaged in this window, one by one or grouped. */
+  notified: number;
+  /** When the window's grouped message went out; null while alerts still go one by one. */
+  groupedAt: string | null;
+  /** Alert ids held for the grouped message at the window's end, oldest first. */
+  pending: string[];
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../sql/database.ts';
 import type { Migration } from '../sql/sql-dialect.ts';
+import { postgresAlertStormsMigration } from './postgres-alert-storms-migration.ts';
 import { postgresAnalyticsMigration } from './postgres-analytics-migration.ts';
 import { postgresAnalyticsRunningMigration } from './postgres-analytics-running-migration.ts';
 import { postgresRulesMigration } from './postgres-rules-migration.ts';
@@ -235,4 +236,5 @@ export const postgresMigrations: readonly Migration[] = [
   postgresAnalyticsMigration,
   postgresReportsMigration,
   postgresAnalyticsRunningMigration,
+  postgresAlertStormsMigration,
 ];

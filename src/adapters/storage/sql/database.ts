@@ -1,5 +1,6 @@
 import type { ColumnType, Kysely } from 'kysely';
 import type { ReportSchedulesTable } from './report-repo.ts';
+import type { AlertStormsTable } from './rule-storm-rows.ts';
 
 // The table types both dialects share. Kysely compiles the same query code to
 // either dialect; only the DDL (in each dialect's migrations) differs.
@@ -237,6 +238,8 @@ export interface RulesTable {
   enabled: SqlBool;
   /** When the rule is next due for evaluation; holds the lease expiry while one runs. */
   next_eval_at: number;
+  /** The last committed evaluation (Rule.evaluatedUntil); null before the first. Migration 0010. */
+  evaluated_until: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -294,6 +297,7 @@ export interface Database {
   link_health: LinkHealthTable;
   link_notices: LinkNoticesTable;
   report_schedules: ReportSchedulesTable;
+  alert_storms: AlertStormsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -3,6 +3,7 @@ import type { RepoContext } from './repo-context.ts';
 import { decodeCursor, fetchSize, toPage } from './repo-context.ts';
 import { alertFromRow, alertToRow, ruleFromRow, ruleToRow } from './rule-rows.ts';
 import { toIso, toMs } from './row-mapping.ts';
+import { stormFromRow, stormToRow } from './rule-storm-rows.ts';
 
 export function createRuleRepo(ctx: RepoContext): RuleRepo {
   const { db, dialect } = ctx;
@@ -54,6 +55,10 @@ export function createRuleRepo(ctx: RepoContext): RuleRepo {
     async scheduleNext(id, at) {
       await db.updateTable('rules').set({ next_eval_at: toMs(at) }).where('id', '=', id).execute();
     },
+
+    async markEvaluated(id, at) {
+      await db.updateTable('rules').set({ evaluated_until: toMs(at) }).where('id', '=', id).execute();
+    },
   };
 }
 
@@ -104,6 +109,26 @@ export function createAlertRepo(ctx: RepoContext): AlertRepo {
         for (const r of rows) if (r.at !== null) out.set(r.fingerprint, toIso(r.at));
       }
       return out;
+    },
+
+    async getMany(workspaceId, ids) {
+      const out = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db.selectFrom('alerts').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids.slice(i, i + 500)).execute();
+        out.push(...rows.map(alertFromRow));
+      }
+      return out;
+    },
+
+    async getStorm(ruleId, kind) {
+      const row = await db.selectFrom('alert_storms').selectAll().where('rule_id', '=', ruleId).where('kind', '=', kind).executeTakeFirst();
+      return row && stormFromRow(row);
+    },
+
+    async saveStorm(storm) {
+      const row = stormToRow(storm);
+      const { rule_id: _r, kind: _k, workspace_id: _w, ...changes } = row;
+      await db.insertInto('alert_storms').values(row).onConflict((oc) => oc.columns(['rule_id', 'kind']).doUpdateSet(changes)).execute();
     },
   };
 }

@@ -50,6 +50,7 @@ export function ruleFromRow(r: Selectable<RulesTable>): Rule {
     enabled: Boolean(r.enabled),
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
+    evaluatedUntil: toIsoOrNull(r.evaluated_until),
   };
 }
 

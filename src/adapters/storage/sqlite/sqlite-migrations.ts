@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../sql/database.ts';
 import type { Migration } from '../sql/sql-dialect.ts';
+import { sqliteAlertStormsMigration } from './sqlite-alert-storms-migration.ts';
 import { sqliteAnalyticsMigration } from './sqlite-analytics-migration.ts';
 import { sqliteAnalyticsRunningMigration } from './sqlite-analytics-running-migration.ts';
 import { sqliteRulesMigration } from './sqlite-rules-migration.ts';
@@ -228,4 +229,5 @@ export const sqliteMigrations: readonly Migration[] = [
   sqliteAnalyticsMigration,
   sqliteReportsMigration,
   sqliteAnalyticsRunningMigration,
+  sqliteAlertStormsMigration,
 ];
