@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AlertPayload } from '../../src/domain/events/envelope.ts';
 import { createEventEvaluator } from '../../src/domain/rules/evaluators/event-evaluator.ts';
+import { createEvaluatorRegistry } from '../../src/domain/rules/evaluators/registry.ts';
+import { createRuleEvaluator } from '../../src/worker/rule-evaluator.ts';
 import { KINDS, MIN, makeRule, useBench } from './evaluator-fixtures.ts';
+import { makeEndpoint } from './lifecycle-fixtures.ts';
 
 for (const kind of KINDS) {
   void describe(`event evaluator (${kind})`, () => {
@@ -57,6 +61,64 @@ for (const kind of KINDS) {
       const t = { type: 'event', metric: 'clicks', window: '5m' } as const;
       assert.equal((await b.run(evaluator, makeRule(b.ws.id, t), [l]))[0]?.firing, false);
       assert.equal((await b.run(evaluator, makeRule(b.ws.id, t, { includeBots: true }), [l]))[0]?.value, 3);
+    });
+  });
+}
+
+for (const kind of KINDS) {
+  void describe(`event rule through the evaluator loop (${kind})`, () => {
+    const open = useBench(kind);
+
+    void it('one message per window with clicks, each click in exactly one window, across a restart; two quiet windows resolve', async () => {
+      const b = await open();
+      const vip = await b.link({ slug: 'vip' });
+      const endpoint = makeEndpoint(b.ws.id);
+      await b.storage.endpoints.insert(endpoint);
+      const t0 = b.clock.now().getTime();
+      // Cooldown 1h: an event rule's rate is its window, not its cooldown.
+      const rule = makeRule(b.ws.id, { type: 'event', metric: 'clicks', window: '5m' }, { scope: { link_ids: [vip.id] }, endpointIds: [endpoint.id], cooldownMs: 60 * MIN, createdAt: new Date(t0).toISOString() });
+      await b.storage.rules.insert(rule);
+      const loop = () =>
+        createRuleEvaluator({
+          deps: { storage: b.storage, clock: b.clock, baseUrl: 'https://lnk.example' },
+          registry: createEvaluatorRegistry([createEventEvaluator()]),
+          intervalMs: MIN,
+          onError: (err) => {
+            throw err;
+          },
+        });
+      let worker = loop();
+      const sent = async (): Promise<AlertPayload[]> => {
+        const page = await b.storage.deliveries.list(b.ws.id, { endpointId: endpoint.id }, { limit: 100 });
+        const events = await b.storage.events.getMany(page.items.map((d) => d.eventId));
+        return events.sort((x, y) => x.id.localeCompare(y.id)).map((e) => ({ ...(e.data.alert as AlertPayload), type: e.type }) as AlertPayload);
+      };
+      const evaluated: number[] = [];
+      const minute = async (): Promise<void> => {
+        b.clock.advance(MIN);
+        if ((await worker.runOnce()).length > 0) evaluated.push((b.clock.now().getTime() - t0) / MIN);
+      };
+
+      await b.clicks(vip, t0 + 30_000, 3); // window 1
+      await minute(); // t+1: first evaluation, window [t-4m05s, t+0m55s)
+      await b.clicks(vip, t0 + 3 * MIN, 4); // window 2
+      await b.clicks(vip, t0 + 6 * MIN - 3_000, 2); // after window 2's settled end (t+5m55s): window 3
+      for (let i = 0; i < 5; i++) await minute(); // t+6: window [t+0m55s, t+5m55s)
+      worker = loop(); // a restart: the window start comes from storage
+      for (let i = 0; i < 5; i++) await minute(); // t+11
+      assert.deepEqual(evaluated, [1, 6, 11], 'evaluated once per window, not every LINKHOOK_RULES_EVAL_MS');
+      let alerts = await sent();
+      assert.deepEqual(alerts.map((a) => a.value), [3, 4, 2], 'every click reported once: 3 + 4 + 2');
+      assert.equal(new Set(alerts.map((a) => a.id)).size, 1, 'one alert, re-sent per window despite the 1h cooldown');
+      assert.match(alerts[1]!.summary, /^4 clicks on \/vip in the last 5m/);
+      for (let i = 0; i < 10; i++) await minute(); // t+16, t+21: two quiet windows
+      alerts = await sent();
+      assert.deepEqual(alerts.map((a) => a.status), ['triggered', 'triggered', 'triggered', 'resolved']);
+      await b.clicks(vip, t0 + 22 * MIN, 40, 2 * MIN); // a burst of 40 in one window: one message
+      for (let i = 0; i < 5; i++) await minute();
+      alerts = await sent();
+      assert.equal(alerts.length, 5);
+      assert.equal(alerts[4]!.value, 40);
     });
   });
 }

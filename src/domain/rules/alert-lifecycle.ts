@@ -142,7 +142,7 @@ export async function applyObservations(
     for (const o of firingNew) {
       const a = openAlert(rule, o, at);
       created.push(a);
-      if (cooledDown(a.fingerprint)) toTrigger.push(a);
+      if (o.eachWindow === true || cooledDown(a.fingerprint)) toTrigger.push(a);
     }
     for (const prev of open.values()) {
       const o = bySubject.get(prev.subject);
