@@ -90,9 +90,14 @@ function domainFilter(raw: string, defaultHost: string): string | null {
 }
 
 function filtersOf(q: z.output<z.ZodObject<typeof filterShape>>, defaultHost: string): AnalyticsFilters {
-  const { domain, ...rest } = q;
   const filters: AnalyticsFilters = {};
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined) (filters as Record<string, unknown>)[k] = v;
+  // Only the filter fields: q also holds from, tz, group_by ..., and any of those in
+  // filters made every API query look filtered, so none was answered from the rollups.
+  for (const k of Object.keys(filterShape) as (keyof typeof filterShape)[]) {
+    const v = q[k];
+    if (v !== undefined && k !== 'domain') (filters as Record<string, unknown>)[k] = v;
+  }
+  const domain = q.domain;
   if (filters.country !== undefined) filters.country = filters.country.toUpperCase();
   if (domain !== undefined) filters.domain = domainFilter(domain, defaultHost);
   return filters;
