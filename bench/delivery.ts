@@ -20,11 +20,14 @@
 // (500), BENCH_TIMEOUT_MS (2000: LINKHOOK_OUTBOUND_TIMEOUT_MS, how long a silent
 // receiver holds a delivery), BENCH_DRAIN_S (60: most a pass waits for stragglers),
 // BENCH_POSTGRES=1 (a fresh database on TEST_DATABASE_URL's server instead of SQLite),
-// BENCH_CPU_PROF=dir (runs linkhook under node --cpu-prof, profile in dir).
+// BENCH_CPU_PROF=dir (runs linkhook under node --cpu-prof, profile in dir),
+// BENCH_PASSES (floor,burst,steady,slow,clicks: a comma list runs only those, in
+// that order; e.g. BENCH_PASSES=clicks to profile the click pass alone),
+// BENCH_CLICK_RECORDS=file (writes the click pass's [event ms, arrival ms] pairs as JSON, to see when its tail happens).
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +55,11 @@ const TIMEOUT_MS = num('BENCH_TIMEOUT_MS', 2000);
 const DRAIN_S = num('BENCH_DRAIN_S', 60);
 const POSTGRES = process.env.BENCH_POSTGRES === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const ALL_PASSES = ['floor', 'burst', 'steady', 'slow', 'clicks'] as const;
+type PassName = (typeof ALL_PASSES)[number];
+const PASSES = new Set<string>((process.env.BENCH_PASSES ?? ALL_PASSES.join(',')).split(',').map((p) => p.trim()));
+for (const p of PASSES) if (!(ALL_PASSES as readonly string[]).includes(p)) throw new Error(`BENCH_PASSES: unknown pass ${p} (one of ${ALL_PASSES.join(', ')})`);
+const runs = (p: PassName): boolean => PASSES.has(p);
 /** The issue's "20% of endpoints timing out". */
 const SLOW = Math.max(1, Math.round(K * 0.2));
 const FLOOR_SECONDS = 3;
@@ -422,56 +430,82 @@ async function main(): Promise<void> {
     };
     await check(); // nothing yet; resets the counters
 
-    const fl = await floor(setA);
-    console.log(`floor    ${Math.round(fl.rate).toString().padStart(6)} signed POSTs/s from one process, ${FLOOR_IN_FLIGHT} in flight  p50 ${fmtMs(fl.p50)}  p99 ${fmtMs(fl.p99)}  sender cpu ${fl.cpuUs.toFixed(0)} µs/POST`);
+    const results: PassResult[] = [];
+    const targets: string[] = [];
+    const pid = lh.child.pid;
+    let fl: Awaited<ReturnType<typeof floor>> | undefined;
+    if (runs('floor')) {
+      fl = await floor(setA);
+      console.log(`floor    ${Math.round(fl.rate).toString().padStart(6)} signed POSTs/s from one process, ${FLOOR_IN_FLIGHT} in flight  p50 ${fmtMs(fl.p50)}  p99 ${fmtMs(fl.p99)}  sender cpu ${fl.cpuUs.toFixed(0)} µs/POST`);
+    }
+    const ofFloor = (rate: number): string => (fl ? `${(rate / fl.rate).toFixed(2)} of the floor, ` : '');
 
     // Burst: the drain rate when the queue is full.
-    const pid = lh.child.pid;
-    let base = await rx.count();
-    let cpu0 = cpuMicros(pid);
-    const burstIds = await burstLinks(api, 'p1', BURST);
-    await drain(rx, base + burstIds.length * K);
-    const burst = analyse('burst', await check(), idx(0, K), burstIds);
-    // linkhook CPU per delivery, including the API requests that created the events.
-    const burstCpu = (cpuMicros(pid) - cpu0) / burst.delivered;
-    console.log(`${report(burst)}   (${BURST} events at once; latency = queue wait)   ${(burst.rate / fl.rate).toFixed(2)} of the floor, linkhook cpu ${burstCpu.toFixed(0)} µs/delivery`);
+    if (runs('burst')) {
+      const base = await rx.count();
+      const cpu0 = cpuMicros(pid);
+      const burstIds = await burstLinks(api, 'p1', BURST);
+      await drain(rx, base + burstIds.length * K);
+      const burst = analyse('burst', await check(), idx(0, K), burstIds);
+      // linkhook CPU per delivery, including the API requests that created the events.
+      const burstCpu = (cpuMicros(pid) - cpu0) / burst.delivered;
+      console.log(`${report(burst)}   (${BURST} events at once; latency = queue wait)   ${ofFloor(burst.rate)}linkhook cpu ${burstCpu.toFixed(0)} µs/delivery`);
+      results.push(burst);
+      targets.push(`${Math.round(burst.rate)} deliveries/s burst (>= 1,000)`);
+      console.log(`cpu      linkhook ${burstCpu.toFixed(0)} µs per delivery (burst) = ${Math.round(1e6 / burstCpu)} deliveries per CPU-second${fl ? `; the floor's sender ${fl.cpuUs.toFixed(0)} µs per POST` : ''}`);
+    }
 
     // Steady: the offered load the target names, and its latency.
-    base = await rx.count();
-    cpu0 = cpuMicros(pid);
-    const steadyLinks = await pacedLinks(api, 'p1', RATE, SECONDS);
-    await drain(rx, base + steadyLinks.linkIds.length * K);
-    const steady = analyse('steady', await check(), idx(0, K), steadyLinks.linkIds);
-    const steadyCpu = (cpuMicros(pid) - cpu0) / steady.delivered;
-    console.log(`${report(steady)}   (${RATE} events/s offered, ${steadyLinks.sentRate.toFixed(0)}/s acknowledged by the API)   ${(steady.rate / fl.rate).toFixed(2)} of the floor, linkhook cpu ${steadyCpu.toFixed(0)} µs/delivery`);
+    let steadyP99: number | undefined;
+    if (runs('steady')) {
+      const base = await rx.count();
+      const cpu0 = cpuMicros(pid);
+      const steadyLinks = await pacedLinks(api, 'p1', RATE, SECONDS);
+      await drain(rx, base + steadyLinks.linkIds.length * K);
+      const steady = analyse('steady', await check(), idx(0, K), steadyLinks.linkIds);
+      const steadyCpu = (cpuMicros(pid) - cpu0) / steady.delivered;
+      console.log(`${report(steady)}   (${RATE} events/s offered, ${steadyLinks.sentRate.toFixed(0)}/s acknowledged by the API)   ${ofFloor(steady.rate)}linkhook cpu ${steadyCpu.toFixed(0)} µs/delivery`);
+      results.push(steady);
+      steadyP99 = steady.p99;
+      targets.push(`steady p99 ${fmtMs(steady.p99)} (< 1 s)`);
+    }
 
     // Slow: the same load, 20% of the endpoints never answer.
-    base = await rx.count();
-    const slowLinks = await pacedLinks(api, 'p2', RATE, SECONDS);
-    await drain(rx, base + slowLinks.linkIds.length * (K - SLOW));
-    const slow = analyse('slow', await check(), idx(K, K - SLOW), slowLinks.linkIds);
-    console.log(`${report(slow)}   (healthy ${K - SLOW} of ${K}; ${SLOW} silent; ${slowLinks.sentRate.toFixed(0)} events/s acknowledged)   p99 ${(slow.p99 / steady.p99).toFixed(2)}x steady`);
-    // The silent endpoints' retries would load the click pass: switch them off (their queue is skipped).
-    for (const e of b.slice(K - SLOW)) await api('PATCH', `/endpoints/${e.id}`, { enabled: false });
-    await sleep(TIMEOUT_MS + 500); // in-flight requests to them time out
+    if (runs('slow')) {
+      const base = await rx.count();
+      const slowLinks = await pacedLinks(api, 'p2', RATE, SECONDS);
+      await drain(rx, base + slowLinks.linkIds.length * (K - SLOW));
+      const slow = analyse('slow', await check(), idx(K, K - SLOW), slowLinks.linkIds);
+      const ratio = steadyP99 === undefined ? '' : `   p99 ${(slow.p99 / steadyP99).toFixed(2)}x steady`;
+      console.log(`${report(slow)}   (healthy ${K - SLOW} of ${K}; ${SLOW} silent; ${slowLinks.sentRate.toFixed(0)} events/s acknowledged)${ratio}`);
+      results.push(slow);
+      targets.push(steadyP99 === undefined ? `slow p99 ${fmtMs(slow.p99)}` : `slow/steady p99 ${(slow.p99 / steadyP99).toFixed(2)}x (<= 2x)`);
+      // The silent endpoints' retries would load the click pass: switch them off (their queue is skipped).
+      for (const e of b.slice(K - SLOW)) await api('PATCH', `/endpoints/${e.id}`, { enabled: false });
+      await sleep(TIMEOUT_MS + 500); // in-flight requests to them time out
+    }
 
     // Clicks: redirects at a fixed rate on a link with a link.clicked subscription.
-    base = await rx.count();
-    // 64 connections so the rate cap, not one request in flight per connection, sets the pace when redirects slow down.
-    const clicks = await autocannon({ url: `${lh.url}/clickbench`, connections: 64, duration: SECONDS, overallRate: CLICK_RATE, headers: { 'user-agent': USER_AGENT } });
-    const redirects = clicks['3xx'];
-    await drain(rx, base + redirects);
-    const clickRecords = (await check()).filter((r) => r[0] === 2 * K);
-    const click = analyse('clicks', clickRecords, [2 * K], null, redirects);
-    console.log(`${report(click)}   (${(clicks.requests.total / SECONDS).toFixed(0)} redirects/s, redirect p99 ${clicks.latency.p99} ms; received ${click.delivered} events for ${redirects} redirects answered)`);
+    if (runs('clicks')) {
+      const base = await rx.count();
+      // 64 connections so the rate cap, not one request in flight per connection, sets the pace when redirects slow down.
+      const clicks = await autocannon({ url: `${lh.url}/clickbench`, connections: 64, duration: SECONDS, overallRate: CLICK_RATE, headers: { 'user-agent': USER_AGENT } });
+      const redirects = clicks['3xx'];
+      await drain(rx, base + redirects);
+      const clickRecords = (await check()).filter((r) => r[0] === 2 * K);
+      const click = analyse('clicks', clickRecords, [2 * K], null, redirects);
+      if (process.env.BENCH_CLICK_RECORDS) writeFileSync(process.env.BENCH_CLICK_RECORDS, JSON.stringify(clickRecords.map((r) => [r[4], r[5]])));
+      console.log(`${report(click)}   (${(clicks.requests.total / SECONDS).toFixed(0)} redirects/s, redirect p50/p99 ${clicks.latency.p50}/${clicks.latency.p99} ms; received ${click.delivered} events for ${redirects} redirects answered)`);
+      results.push(click);
+      targets.push(`click p99 ${fmtMs(click.p99)} (< 1 s)`);
+    }
 
-    for (const r of [burst, steady, slow, click]) {
+    for (const r of results) {
       if (r.lost > 0) failures.push(`${r.name}: ${r.lost} deliveries not received within ${DRAIN_S} s of the last arrival`);
       if (r.bad > 0) failures.push(`${r.name}: ${r.bad} deliveries under a second webhook-id or with a body id other than the webhook-id`);
     }
     console.log(`\nsignatures  every delivery carried a v1 signature; ${sigChecked} sampled and verified with standardwebhooks`);
-    console.log(`cpu         linkhook ${burstCpu.toFixed(0)} µs per delivery (burst) = ${Math.round(1e6 / burstCpu)} deliveries per CPU-second; the floor's sender ${fl.cpuUs.toFixed(0)} µs per POST`);
-    console.log(`targets     ${Math.round(burst.rate)} deliveries/s burst (>= 1,000)  steady p99 ${fmtMs(steady.p99)} (< 1 s)  slow/steady p99 ${(slow.p99 / steady.p99).toFixed(2)}x (<= 2x)  click p99 ${fmtMs(click.p99)} (< 1 s)`);
+    console.log(`targets     ${targets.join('  ')}`);
   } finally {
     lh.child.kill('SIGTERM');
     await lh.exited;

@@ -5,6 +5,7 @@ import type { ProbeReport } from '../domain/delivery/probe-endpoints.ts';
 import { probeEndpoints } from '../domain/delivery/probe-endpoints.ts';
 import type { Delivery } from '../domain/delivery/ports.ts';
 import { randomBase62 } from '../domain/shared/ids.ts';
+import { EndpointShare } from './delivery-endpoint-share.ts';
 import { createWakeup } from './wakeup.ts';
 
 // The delivery dispatcher: claim a batch of due deliveries with a lease, send
@@ -45,20 +46,13 @@ export interface DeliveryDispatcher {
 }
 
 /**
- * Most deliveries of ONE endpoint in flight in this worker. Without a cap a
- * receiver that never answers holds every slot it is given until its timeout:
- * in bench:delivery, 2 silent endpoints of 10 took ~480 of 64 slots' worth of
- * time and the healthy endpoints' p99 rose 2.55x. A quarter of the slots
- * (16 of the default 64) still lets one busy, healthy endpoint use most of
- * the worker. Deliveries over the cap go back to the queue for a moment,
- * uncounted, behind other endpoints' work.
+ * How long an over-cap delivery (see delivery-endpoint-share.ts) goes back
+ * to the queue, uncounted, behind other endpoints' work. Only endpoints
+ * not known to be fast get here in practice: a stuck one, or a new one.
  */
-const ENDPOINT_SHARE = 0.25;
 const OVER_CAP_DELAY_MS = 1000;
 /** 5 ms: well under the 250 ms poll and the 1 s event-to-receipt target, long enough for a burst of completions. */
 const COALESCE_MS = 5;
-/** Small workers (concurrency 4) keep their full width per endpoint. */
-const MIN_ENDPOINT_CAP = 4;
 
 /** 10 s: inside `linkhook serve`'s 10 s shutdown deadline only if the HTTP side is quick; requests time out at 30 s anyway. */
 const DEFAULT_GRACE_MS = 10_000;
@@ -68,8 +62,7 @@ export function createDeliveryDispatcher(opts: DispatcherOptions): DeliveryDispa
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBase62(6)}`;
   const onError = opts.onError ?? ((err: unknown) => process.emitWarning(`delivery dispatcher: ${String(err)}`));
   const inFlight = new Set<Promise<unknown>>();
-  const perEndpoint = new Map<string, number>();
-  const endpointCap = Math.max(MIN_ENDPOINT_CAP, Math.floor(concurrency * ENDPOINT_SHARE));
+  const share = new EndpointShare(concurrency);
   const minBatch = Math.max(1, Math.floor(concurrency / 8));
   const wake = createWakeup();
   let running = false;
@@ -77,22 +70,23 @@ export function createDeliveryDispatcher(opts: DispatcherOptions): DeliveryDispa
   let prober: Promise<void> | undefined;
   const unsubscribe = engine.signal?.subscribe(() => wake.now());
 
-  const track = (endpointId: string, p: Promise<unknown>): void => {
-    perEndpoint.set(endpointId, (perEndpoint.get(endpointId) ?? 0) + 1);
+  /** `sending` names the endpoint of a delivery that makes a request; the others (disabled endpoint, missing event) end at once and compete for nothing. */
+  const track = (sending: string | null, p: Promise<unknown>): void => {
+    const startedMs = performance.now();
+    if (sending !== null) share.started(sending, startedMs);
     const done = p.catch(onError).finally(() => {
       inFlight.delete(done);
-      const left = (perEndpoint.get(endpointId) ?? 1) - 1;
-      if (left === 0) perEndpoint.delete(endpointId);
-      else perEndpoint.set(endpointId, left);
+      if (sending !== null) share.finished(sending, startedMs, performance.now());
       wake.now(); // a free slot: claim more
     });
     inFlight.add(done);
   };
 
-  /** Gives a delivery back to the queue for a moment without counting an attempt. */
-  const deferOverCap = (d: Delivery): Promise<unknown> => {
+  /** Gives deliveries back to the queue for a moment without counting an attempt: one statement for all of them. */
+  const deferOverCap = (over: Delivery[]): Promise<unknown> => {
     const now = engine.clock.now();
-    return engine.storage.deliveries.postpone(d.id, owner, d.attempts, new Date(now.getTime() + OVER_CAP_DELAY_MS).toISOString(), now.toISOString(), false);
+    const until = new Date(now.getTime() + OVER_CAP_DELAY_MS).toISOString();
+    return engine.storage.deliveries.postponeMany(over.map((d) => ({ id: d.id, attempt: d.attempts })), owner, until, now.toISOString());
   };
 
   /** Claims up to `limit` and starts processing them; returns the claimed rows and their work. */
@@ -105,21 +99,28 @@ export function createDeliveryDispatcher(opts: DispatcherOptions): DeliveryDispa
     ]);
     const eventById = new Map(events.map((e) => [e.id, e]));
     const endpointById = new Map(endpoints.map((e) => [e.id, e]));
+    const sends = (d: Delivery): boolean => endpointById.get(d.endpointId)?.enabled === true && eventById.has(d.eventId);
     const work: Promise<unknown>[] = [];
-    // The cap only matters when endpoints compete for this worker: a lone
+    // The share only matters when endpoints compete for this worker: a lone
     // endpoint may use every slot (bench:delivery's click pass, one
     // subscriber at 500 events/s, fell to 24 deliveries/s when capped).
-    const inPlay = new Set([...perEndpoint.keys(), ...claimed.map((d) => d.endpointId)]);
-    const competing = inPlay.size > 1;
+    // Deliveries that send nothing (a disabled endpoint's) do not compete:
+    // in the click pass the silent endpoints' last retries, disabled by
+    // then, made the click endpoint "compete" and wait a second.
+    const competing = new Set([...share.busy(), ...claimed.filter(sends).map((d) => d.endpointId)]).size > 1;
+    const nowMs = performance.now();
+    const over: Delivery[] = [];
     for (const d of claimed) {
-      if (competing && (perEndpoint.get(d.endpointId) ?? 0) >= endpointCap) {
-        work.push(deferOverCap(d).catch(onError));
+      const sending = sends(d);
+      if (sending && competing && !share.hasRoom(d.endpointId, nowMs)) {
+        over.push(d);
         continue;
       }
       const w = deliverClaimed(engine, owner, d, eventById.get(d.eventId), endpointById.get(d.endpointId));
-      track(d.endpointId, w);
+      track(sending ? d.endpointId : null, w);
       work.push(w);
     }
+    if (over.length > 0) work.push(deferOverCap(over).catch(onError));
     return { claimed, work };
   };
 

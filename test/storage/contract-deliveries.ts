@@ -122,6 +122,30 @@ export function deliveryContract(get: CurrentStorage): void {
     assert.deepEqual([d?.status, d?.attempts, d?.nextAttemptAt, d?.lastStatus, d?.leaseOwner], ['retrying', 2, at(90_000), 500, null]);
   });
 
+  void it('postponeMany gives back only the attempts this owner still holds, uncounted, in one call', async () => {
+    const s = get();
+    const { ws, rows } = await setup(s, 4);
+    const mine = await claim(s, 'w', T, 3);
+    assert.equal(mine.length, 3);
+    const [a, b, c] = mine as [(typeof mine)[0], (typeof mine)[0], (typeof mine)[0]];
+    // c's lease expires and another worker takes it: w's attempt 1 on it is stale.
+    await s.deliveries.postpone(c.id, 'w', 1, at(-1), T);
+    const [taken] = await claim(s, 'x', at(1), 1);
+    assert.equal(taken?.id, c.id);
+    const leases = [{ id: a.id, attempt: 1 }, { id: b.id, attempt: 1 }, { id: c.id, attempt: 1 }];
+    assert.equal(await s.deliveries.postponeMany(leases, 'other-owner', at(5000), at(10)), 0, 'not the lease owner');
+    assert.equal(await s.deliveries.postponeMany([{ id: a.id, attempt: 2 }], 'w', at(5000), at(10)), 0, 'not the attempt it claimed');
+    assert.equal(await s.deliveries.postponeMany(leases, 'w', at(5000), at(10)), 2);
+    for (const d of [a, b]) {
+      const p = await s.deliveries.getById(ws.id, d.id);
+      assert.deepEqual([p?.status, p?.attempts, p?.nextAttemptAt, p?.leaseOwner, p?.rateSlotAt], ['pending', 0, at(5000), null, null]);
+    }
+    const other = await s.deliveries.getById(ws.id, c.id);
+    assert.deepEqual([other?.status, other?.leaseOwner, other?.attempts], ['delivering', 'x', 1], "the newer worker's lease stands");
+    assert.equal(await s.deliveries.postponeMany([], 'w', at(5000), at(10)), 0);
+    assert.equal(rows.length, 4);
+  });
+
   void it('postpone and release give the attempt back; requeue paces a replay and keeps counting attempts', async () => {
     const s = get();
     const { ws, ep, rows } = await setup(s, 3);

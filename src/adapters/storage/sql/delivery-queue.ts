@@ -11,7 +11,7 @@ import { toIsoOrNull, toMs } from './row-mapping.ts';
 // - claim: leases due rows and counts the attempt. `next_attempt_at` then
 //   holds the lease expiry, so ONE partial index (deliveries_due) finds both
 //   rows due for an attempt and rows whose worker died.
-// - finish / postpone: only for the lease owner AND the attempt number it
+// - finish / postpone(Many): only for the lease owner AND the attempt number it
 //   claimed, and only while the row is still 'delivering': a worker whose
 //   lease expired and was re-claimed by another updates nothing.
 //
@@ -20,7 +20,7 @@ import { toIsoOrNull, toMs } from './row-mapping.ts';
 // SQLite: one UPDATE ... RETURNING statement is its own write transaction
 // (the file has one writer at a time), and one in-process worker runs.
 
-type QueueRepo = Pick<DeliveryRepo, 'claim' | 'claimById' | 'finish' | 'postpone' | 'release' | 'holdPending' | 'skipPending' | 'requeue' | 'nextDueAt'>;
+type QueueRepo = Pick<DeliveryRepo, 'claim' | 'claimById' | 'finish' | 'postpone' | 'postponeMany' | 'release' | 'holdPending' | 'skipPending' | 'requeue' | 'nextDueAt'>;
 
 const WAITING = ['pending', 'retrying'] as const;
 /**
@@ -125,6 +125,26 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
         .where('status', '=', 'delivering')
         .executeTakeFirst();
       return res.numUpdatedRows > 0n;
+    },
+
+    async postponeMany(leases, owner, until, now) {
+      if (leases.length === 0) return 0;
+      const res = await db
+        .updateTable('deliveries')
+        .set({
+          status: waitingStatus,
+          attempts: sql<number>`attempts - 1`,
+          next_attempt_at: toMs(until),
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: toMs(now),
+        })
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'delivering')
+        // (id, attempt) pairs as ORs: both engines answer each from the primary key.
+        .where((eb) => eb.or(leases.map((l) => eb.and([eb('id', '=', l.id), eb('attempts', '=', l.attempt)]))))
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows);
     },
 
     async release(owner, now) {
