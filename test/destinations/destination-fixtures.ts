@@ -64,3 +64,27 @@ export function alertEvent(status: 'triggered' | 'resolved', fingerprint: string
   const alert = { ...base.data.alert, fingerprint, ...patch };
   return { ...base, id: `evt_test${String(seq).padStart(22, '0')}`, data: { ...base.data, alert } };
 }
+
+/** The sample alert escalated, as escalateAlerts sends it to the escalation endpoints (same id and fingerprint). */
+export function escalatedAlertEvent(): EventEnvelope {
+  const base = OTHER_EVENT_SAMPLES['alert.triggered'];
+  return alertEvent('triggered', base.data.alert.fingerprint, { escalated: true, response_time: '30m' });
+}
+
+/** A grouped storm message as storm control sends it: no `link`, the count, the worst cases. */
+export function groupedAlertEvent(status: 'triggered' | 'resolved' = 'triggered'): EventEnvelope {
+  const ev = alertEvent(status, 'rule_spike:group', {
+    id: 'alr_01kjses2s46kkbyhta7ps7hzzz',
+    summary: '12 links tripped "Click spike on campaign links" at once; worst: /spring, /summer',
+    ...(status === 'resolved' ? { resolved_at: '2026-03-14T10:00:00.000Z' } : {}),
+    group: {
+      count: 12,
+      alert_ids: Array.from({ length: 12 }, (_, i) => `alr_01kjses2s46kkbyhta7ps7h${String(i).padStart(3, '0')}`),
+      worst: [
+        { alert_id: 'alr_01kjses2s46kkbyhta7ps7h000', subject: 'lnk_01kjth2hky4bca334zxdr9ebmv', link_id: 'lnk_01kjth2hky4bca334zxdr9ebmv', summary: '/spring got 1240 clicks in 15m (threshold 600)', value: 1240 },
+        { alert_id: 'alr_01kjses2s46kkbyhta7ps7h001', subject: 'lnk_01kjth2hky4bca334zxdr9ebmw', link_id: 'lnk_01kjth2hky4bca334zxdr9ebmw', summary: '/summer got 900 clicks in 15m (threshold 600)', value: 900 },
+      ],
+    },
+  });
+  return { ...ev, data: { alert: ev.data.alert } };
+}

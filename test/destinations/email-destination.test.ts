@@ -7,7 +7,7 @@ import { createEmailDestination, type EmailDestination } from '../../src/adapter
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import { OTHER_EVENT_SAMPLES } from '../../src/domain/events/sample-alert-events.ts';
 import { SAMPLE_LINK } from '../../src/domain/events/sample-link-events.ts';
-import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
+import { escalatedAlertEvent, groupedAlertEvent, makeCtx, makeEndpoint } from './destination-fixtures.ts';
 
 // A real SMTP server on loopback (smtp-server), real mail parsing
 // (mailparser): the test sees exactly what a mail relay would receive.
@@ -91,6 +91,31 @@ describe('email destination', () => {
     assert.match(text, /^Alert: Click spike on campaign links on go\.acme\.example\/spring\n=+\n\ngo\.acme\.example\/spring got 1,240 clicks/);
     assert.match(text, /Owner: +Ana Lopez \(ana@acme\.example\)/);
     assert.match(text, /Open short link: https:\/\/go\.acme\.example\/spring/);
+  });
+
+  it('sends an escalation that reads as one, in the subject, the HTML and the text', async () => {
+    const r = await email.send(makeCtx(escalatedAlertEvent(), makeEndpoint('email', { to: 'oncall@acme.example' })));
+    assert.equal(r.ok, true, r.error ?? '');
+    const m = received.at(-1)!.mail;
+    assert.equal(m.subject, 'Escalated: Click spike on campaign links on go.acme.example/spring');
+    const html = String(m.html);
+    assert.match(html, /<h1[^>]*>Escalated: Click spike on campaign links on go\.acme\.example\/spring<\/h1>/);
+    assert.match(html, /<p[^>]*>Escalated: not acknowledged within 30m\. go\.acme\.example\/spring got 1,240 clicks/);
+    assert.match(html, /<th[^>]*>Escalated<\/th><td[^>]*>not acknowledged within 30m \(triggered 2026-03-14T09:30:00\.000Z\)<\/td>/);
+    const text = String(m.text);
+    assert.match(text, /^Escalated: Click spike on campaign links on go\.acme\.example\/spring\n=+\n\nEscalated: not acknowledged within 30m\. /);
+    assert.match(text, /\nEscalated: +not acknowledged within 30m \(triggered 2026-03-14T09:30:00\.000Z\)\n/);
+  });
+
+  it('sends a storm as "N links tripped <rule>" with the worst cases listed in both parts', async () => {
+    const r = await email.send(makeCtx(groupedAlertEvent(), makeEndpoint('email', { to: 'ana@acme.example' })));
+    assert.equal(r.ok, true, r.error ?? '');
+    const m = received.at(-1)!.mail;
+    assert.equal(m.subject, 'Alert: 12 links tripped Click spike on campaign links');
+    const html = String(m.html);
+    assert.match(html, /<th[^>]*>Links affected<\/th><td[^>]*>12<\/td>/);
+    assert.match(html, /Worst cases \(of 12\)<\/p>\n<ul[^>]*>\n<li>\/spring got 1240 clicks in 15m \(threshold 600\)<\/li>\n<li>\/summer got 900 clicks in 15m \(threshold 600\)<\/li>\n<\/ul>/);
+    assert.match(String(m.text), /\n\nWorst cases \(of 12\):\n  - \/spring got 1240 clicks in 15m \(threshold 600\)\n  - \/summer got 900 clicks in 15m \(threshold 600\)\n/);
   });
 
   it('escapes user data in the HTML part and keeps non-http links out of buttons', async () => {

@@ -5,7 +5,7 @@ import type { Destination } from '../../src/domain/delivery/destination.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import { OTHER_EVENT_SAMPLES } from '../../src/domain/events/sample-alert-events.ts';
 import { LINK_EVENT_SAMPLES } from '../../src/domain/events/sample-link-events.ts';
-import { alertEvent, makeCtx, makeEndpoint, MemoryState } from './destination-fixtures.ts';
+import { alertEvent, escalatedAlertEvent, groupedAlertEvent, makeCtx, makeEndpoint, MemoryState } from './destination-fixtures.ts';
 import { loopbackHttpClient, startReceiver, type Receiver, type Recorded, type Reply } from './recording-receiver.ts';
 
 // The github destination against a loopback server playing just enough of
@@ -124,6 +124,31 @@ describe('github destination', () => {
     const later = await github.send(makeCtx(alertEvent('triggered', 'rule_spike:lnk_1'), endpoint, state));
     assert.equal(later.ok, true);
     assert.deepEqual(issues.map((i) => [i.number, i.state]), [[1, 'closed'], [2, 'open']]);
+  });
+
+  it('a storm opens one issue "N links tripped <rule>" listing the worst cases; an escalation comments as one', async () => {
+    const endpoint = makeEndpoint('github', settings);
+    const state = new MemoryState();
+    const storm = await github.send(makeCtx(groupedAlertEvent(), endpoint, state));
+    assert.equal(storm.ok, true, storm.error ?? '');
+    const issue = issues[0];
+    assert.ok(issue);
+    assert.equal(issue.title, 'Alert: 12 links tripped Click spike on campaign links');
+    assert.match(issue.body, /\| Links affected \| 12 \|/);
+    assert.ok(
+      issue.body.includes('**Worst cases** (of 12):\n- /spring got 1240 clicks in 15m \\(threshold 600\\)\n- /summer got 900 clicks in 15m \\(threshold 600\\)'),
+      issue.body,
+    );
+
+    const first = await github.send(makeCtx(alertEvent('triggered', OTHER_EVENT_SAMPLES['alert.triggered'].data.alert.fingerprint), endpoint, state));
+    assert.equal(first.ok, true, first.error ?? '');
+    const escalated = escalatedAlertEvent();
+    const r = await github.send(makeCtx(escalated, endpoint, state));
+    assert.equal(r.ok, true, r.error ?? '');
+    assert.equal(issues.length, 2, 'the escalation is about the same alert: a comment, not an issue');
+    const comment = issues[1]?.comments[0] ?? '';
+    assert.ok(comment.startsWith(`🚨 **Escalated: not acknowledged within 30m** (escalated at ${escalated.timestamp.replace(/-/g, '\\-')})\n\nEscalated: not acknowledged within 30m. go.acme.example/spring got 1,240 clicks`), comment);
+    assert.match(comment, /\| Escalated \| not acknowledged within 30m \\\(triggered 2026\\-03\\-14T09:30:00\.000Z\\\) \|/);
   });
 
   it('never opens a second issue when the create is retried before it was recorded', async () => {

@@ -3,7 +3,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createJiraDestination } from '../../src/adapters/destinations/jira/create-jira-destination.ts';
 import type { Destination } from '../../src/domain/delivery/destination.ts';
 import { LINK_EVENT_SAMPLES } from '../../src/domain/events/sample-link-events.ts';
-import { alertEvent, makeCtx, makeEndpoint, MemoryState } from './destination-fixtures.ts';
+import { OTHER_EVENT_SAMPLES } from '../../src/domain/events/sample-alert-events.ts';
+import { alertEvent, escalatedAlertEvent, groupedAlertEvent, makeCtx, makeEndpoint, MemoryState } from './destination-fixtures.ts';
 import { loopbackHttpClient, startReceiver, type Receiver, type Recorded, type Reply } from './recording-receiver.ts';
 
 // The jira destination against a loopback server playing just enough of
@@ -122,6 +123,30 @@ describe('jira destination', () => {
     assert.deepEqual(receiver.requests.at(-1)?.json, { transition: { id: '31' } });
     assert.equal(issue.status, 'Done');
     assert.equal(issues.length, 1);
+  });
+
+  it('a storm creates one issue "N links tripped <rule>" listing the worst cases; an escalation comments as one', async () => {
+    const endpoint = makeEndpoint('jira', cloudSettings);
+    const state = new MemoryState();
+    const storm = await jira.send(makeCtx(groupedAlertEvent(), endpoint, state));
+    assert.equal(storm.ok, true, storm.error ?? '');
+    const issue = issues[0];
+    assert.ok(issue);
+    assert.equal(issue.fields.summary, 'Alert: 12 links tripped Click spike on campaign links');
+    assert.match(issue.fields.description, /\|\|Links affected\|12\|/);
+    assert.ok(
+      issue.fields.description.includes('*Worst cases* (of 12):\n* /spring got 1240 clicks in 15m (threshold 600)\n* /summer got 900 clicks in 15m (threshold 600)'),
+      issue.fields.description,
+    );
+
+    assert.equal((await jira.send(makeCtx(alertEvent('triggered', OTHER_EVENT_SAMPLES['alert.triggered'].data.alert.fingerprint), endpoint, state))).ok, true);
+    const escalated = escalatedAlertEvent();
+    const r = await jira.send(makeCtx(escalated, endpoint, state));
+    assert.equal(r.ok, true, r.error ?? '');
+    assert.equal(issues.length, 2, 'the escalation is about the same alert: a comment, not an issue');
+    const comment = issues[1]?.comments[0] ?? '';
+    assert.ok(comment.startsWith(`(!) *Escalated: not acknowledged within 30m* (escalated at ${escalated.timestamp})\n\nEscalated: not acknowledged within 30m. go.acme.example/spring got 1,240 clicks`), comment);
+    assert.match(comment, /\|\|Escalated\|not acknowledged within 30m \(triggered 2026-03-14T09:30:00\.000Z\)\|/);
   });
 
   it('never creates a second issue when the create is retried before it was recorded', async () => {

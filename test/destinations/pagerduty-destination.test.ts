@@ -5,7 +5,7 @@ import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
 import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
-import { alertEvent, makeCtx, makeEndpoint } from './destination-fixtures.ts';
+import { alertEvent, escalatedAlertEvent, groupedAlertEvent, makeCtx, makeEndpoint } from './destination-fixtures.ts';
 
 // PagerDuty Events API v2 at a loopback receiver standing in for
 // events.pagerduty.com/v2/enqueue (which answers 202 Accepted).
@@ -49,6 +49,28 @@ describe('pagerduty destination', () => {
     // the integration key is masked in the attempt log
     assert.ok(!result.request?.body.includes(ROUTING_KEY));
     assert.match(result.request?.body ?? '', /\*\*\*\*BCDE/);
+  });
+
+  it('an escalation triggers the same incident key, marked as an escalation', async () => {
+    const event = escalatedAlertEvent();
+    const result = await pd.send(makeCtx(event, endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const body = lastBody();
+    assert.equal(body.dedup_key, event.data.alert?.fingerprint);
+    assert.match(body.payload.summary, /^Escalated: Click spike on campaign links on go\.acme\.example\/spring: go\.acme\.example\/spring got 1,240 clicks/);
+    assert.equal(body.payload.custom_details.escalation, 'Escalated: not acknowledged within 30m');
+    assert.equal(body.payload.custom_details.Escalated, 'not acknowledged within 30m (triggered 2026-03-14T09:30:00.000Z)');
+  });
+
+  it('a storm is one incident: "N links tripped <rule>", the worst cases in the details', async () => {
+    const result = await pd.send(makeCtx(groupedAlertEvent(), endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const body = lastBody();
+    assert.equal(body.dedup_key, 'rule_spike:group');
+    assert.equal(body.payload.summary, 'Alert: 12 links tripped Click spike on campaign links: 12 links tripped "Click spike on campaign links" at once; worst: /spring, /summer');
+    assert.equal(body.payload.source, 'linkhook');
+    assert.equal(body.payload.custom_details['Links affected'], '12');
+    assert.deepEqual(body.payload.custom_details.worst_cases, ['/spring got 1240 clicks in 15m (threshold 600)', '/summer got 900 clicks in 15m (threshold 600)']);
   });
 
   it('resolves on alert.resolved with the same dedup_key', async () => {

@@ -6,7 +6,7 @@ import { EVENT_CATALOGUE, EVENT_TYPES } from '../../src/domain/events/catalogue.
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
 import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
-import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
+import { escalatedAlertEvent, groupedAlertEvent, makeCtx, makeEndpoint } from './destination-fixtures.ts';
 
 // Slack incoming-webhook messages, checked at a loopback receiver standing in
 // for hooks.slack.com, and Slack's error answers mapped as Slack documents them.
@@ -49,6 +49,28 @@ describe('slack destination', () => {
     const buttons = msg.blocks[2].elements.map((e: { url: string }) => e.url);
     assert.deepEqual(buttons, ['https://go.acme.example/spring', event.data.link?.destination_url, 'https://wiki.acme.example/runbooks/click-spike']);
     assert.match(msg.blocks[3].elements[0].text, /`alert\.triggered` · evt_/);
+  });
+
+  it('shows an escalation as one: header, first words of the sentence, a field', async () => {
+    const result = await slack.send(makeCtx(escalatedAlertEvent(), endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const msg = JSON.parse(receiver.requests.at(-1)?.body ?? '{}');
+    assert.equal(msg.blocks[0].text.text, 'Escalated: Click spike on campaign links on go.acme.example/spring');
+    assert.equal(msg.blocks[1].text.text, ':large_yellow_circle: Escalated: not acknowledged within 30m. go.acme.example/spring got 1,240 clicks in 15 min, 6.2x its usual 200');
+    assert.equal(msg.blocks[1].fields[0].text, '*Escalated*\nnot acknowledged within 30m (triggered 2026-03-14T09:30:00.000Z)');
+    assert.match(msg.text, /^Escalated: Click spike on campaign links on go\.acme\.example\/spring — Escalated: not acknowledged within 30m\./);
+  });
+
+  it('shows a storm as "N links tripped <rule>" with the worst cases listed', async () => {
+    const result = await slack.send(makeCtx(groupedAlertEvent(), endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const msg = JSON.parse(receiver.requests.at(-1)?.body ?? '{}');
+    assert.deepEqual(msg.blocks.map((b: { type: string }) => b.type), ['header', 'section', 'section', 'actions', 'context']);
+    assert.equal(msg.blocks[0].text.text, 'Alert: 12 links tripped Click spike on campaign links');
+    assert.equal(msg.blocks[1].fields[0].text, '*Links affected*\n12');
+    assert.equal(msg.blocks[2].text.text, '*Worst cases* (of 12)\n• /spring got 1240 clicks in 15m (threshold 600)\n• /summer got 900 clicks in 15m (threshold 600)');
+    const resolved = renderSlackMessage(groupedAlertEvent('resolved')) as unknown as { blocks: { text: { text: string } }[] };
+    assert.equal(resolved.blocks[0].text.text, 'Resolved: 12 links recovered from Click spike on campaign links');
   });
 
   it('shows country and device for clicks, and escapes Slack control characters', () => {

@@ -5,7 +5,7 @@ import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import type { HttpReceiver } from '../helpers/http-receiver.ts';
 import { answer, loopbackHttp, startReceiver } from '../helpers/http-receiver.ts';
-import { makeCtx, makeEndpoint } from './destination-fixtures.ts';
+import { escalatedAlertEvent, groupedAlertEvent, makeCtx, makeEndpoint } from './destination-fixtures.ts';
 
 // Teams Workflows webhooks: one Adaptive Card attachment, checked at a
 // loopback receiver standing in for the Power Automate trigger URL.
@@ -49,6 +49,26 @@ describe('teams destination', () => {
     assert.equal(facts['Consecutive failures'], '3');
     assert.deepEqual(card.actions[0], { type: 'Action.OpenUrl', title: 'Open short link', url: 'https://go.acme.example/spring' });
     assert.match(card.body[3].text, /link\.redirect_failed/);
+  });
+
+  it('shows an escalation in the title, the sentence and the first fact', async () => {
+    const result = await teams.send(makeCtx(escalatedAlertEvent(), endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const card = JSON.parse(receiver.requests.at(-1)?.body ?? '{}').attachments[0].content;
+    assert.equal(card.body[0].text, 'Escalated: Click spike on campaign links on go.acme.example/spring');
+    assert.equal(card.body[1].text, 'Escalated: not acknowledged within 30m. go.acme.example/spring got 1,240 clicks in 15 min, 6.2x its usual 200');
+    assert.deepEqual(card.body[2].facts[0], { title: 'Escalated', value: 'not acknowledged within 30m (triggered 2026-03-14T09:30:00.000Z)' });
+  });
+
+  it('shows a storm as "N links tripped <rule>" with the worst cases as a list', async () => {
+    const result = await teams.send(makeCtx(groupedAlertEvent(), endpoint()));
+    assert.equal(result.ok, true, result.error ?? '');
+    const card = JSON.parse(receiver.requests.at(-1)?.body ?? '{}').attachments[0].content;
+    assert.deepEqual(card.body.map((b: { type: string }) => b.type), ['TextBlock', 'TextBlock', 'FactSet', 'TextBlock', 'TextBlock', 'TextBlock']);
+    assert.equal(card.body[0].text, 'Alert: 12 links tripped Click spike on campaign links');
+    assert.deepEqual(card.body[2].facts[0], { title: 'Links affected', value: '12' });
+    assert.equal(card.body[3].text, 'Worst cases (of 12)');
+    assert.equal(card.body[4].text, '- /spring got 1240 clicks in 15m (threshold 600)\n- /summer got 900 clicks in 15m (threshold 600)');
   });
 
   it('maps answers: 400/401/403/404 permanent, 410 gone, 429 and 5xx retried; masks the sig', async () => {

@@ -37,6 +37,20 @@ export interface EventDescription {
   severity: EventSeverity;
   /** data.alert for alert.* events, else null. */
   alert: AlertPayload | null;
+  /** An escalated alert (`alert.escalated`): "Escalated: not acknowledged within 30m"; else null. */
+  escalation: string | null;
+  /** A grouped storm message (`alert.group`): how many, and the worst cases one line each, which every renderer lists; else null. */
+  group: EventGroup | null;
+}
+
+export interface EventGroup {
+  /** "12 links tripped Broken redirects". */
+  headline: string;
+  count: number;
+  /** What was counted: links, or subjects (domains, a workspace-wide sum). */
+  of: 'links' | 'subjects';
+  /** The worst cases' summaries, worst first (at most 5). */
+  worst: string[];
 }
 
 /** Slack field texts stop at 2,000 characters and Teams facts get unreadable long before. */
@@ -82,6 +96,22 @@ function alertOf(data: Record<string, unknown>): AlertPayload | null {
   return null;
 }
 
+/** "Escalated: not acknowledged within 30m" for an escalated alert, else null. */
+function escalationOf(a: AlertPayload | null): string | null {
+  if (!a?.escalated) return null;
+  return `Escalated: not acknowledged within ${a.response_time ?? 'its response time'}`;
+}
+
+/** "12 links tripped Launch spike" for a grouped message, else null. */
+function groupOf(a: AlertPayload | null): EventGroup | null {
+  const g = a?.group;
+  if (!a || !g) return null;
+  const of = g.worst.every((w) => w.link_id !== null) ? 'links' : 'subjects';
+  const verb = a.status === 'resolved' ? 'recovered from' : 'tripped';
+  const noun = g.count === 1 ? of.slice(0, -1) : of;
+  return { headline: `${g.count} ${noun} ${verb} ${a.rule_name}`, count: g.count, of, worst: g.worst.map((w) => w.summary) };
+}
+
 function alertSeverity(a: AlertPayload): EventSeverity {
   if (a.status === 'resolved') return 'info';
   return a.severity;
@@ -100,7 +130,12 @@ function clickFacts(c: ClickPayload): EventFact[] {
 }
 
 function alertFacts(a: AlertPayload): EventFact[] {
-  const facts: EventFact[] = [{ label: 'Severity', value: a.status === 'resolved' ? `${a.severity} (resolved)` : a.severity }];
+  const facts: EventFact[] = [];
+  const group = groupOf(a);
+  if (group) {
+    facts.push({ label: group.of === 'links' ? 'Links affected' : 'Subjects affected', value: String(group.count) });
+  }
+  facts.push({ label: 'Severity', value: a.status === 'resolved' ? `${a.severity} (resolved)` : a.severity });
   if (a.metric !== null) {
     const parts = [`${a.metric}: ${a.value ?? '?'}`];
     if (a.threshold !== null) parts.push(`threshold ${a.threshold}`);
@@ -121,8 +156,12 @@ function headline(type: string, data: Record<string, unknown>, link: string | nu
     case 'alert.triggered':
     case 'alert.resolved': {
       const a = alert;
-      const verb = type === 'alert.resolved' ? 'Resolved' : 'Alert';
-      return { title: `${verb}: ${a?.rule_name ?? 'alert'}${link ? ` on ${link}` : ''}`, summary: a?.summary ?? type, severity: a ? alertSeverity(a) : 'warning' };
+      const escalation = escalationOf(a);
+      const group = groupOf(a);
+      const verb = escalation ? 'Escalated' : type === 'alert.resolved' ? 'Resolved' : 'Alert';
+      const what = group ? group.headline : `${a?.rule_name ?? 'alert'}${link ? ` on ${link}` : ''}`;
+      const summary = a?.summary ?? type;
+      return { title: `${verb}: ${what}`, summary: escalation ? `${escalation}. ${summary}` : summary, severity: a ? alertSeverity(a) : 'warning' };
     }
     case 'link.created':
       return { title: `Link created:${on}`, summary: `A new short link${on} was created.`, severity: 'info' };
@@ -253,6 +292,9 @@ export function describeEvent(event: EventEnvelope): EventDescription {
   const head = headline(event.type, data, name, alert);
 
   const facts: EventFact[] = [];
+  // An escalation is the news of its message: its fact comes before everything.
+  const escalation = escalationOf(alert);
+  if (alert && escalation) facts.push({ label: 'Escalated', value: `${escalation.replace(/^Escalated: /, '')} (triggered ${alert.triggered_at})` });
   if (link) {
     facts.push({ label: 'Link', value: link.short_url });
     facts.push({ label: 'Destination', value: link.destination_url });
@@ -278,5 +320,7 @@ export function describeEvent(event: EventEnvelope): EventDescription {
     links,
     severity: head.severity,
     alert,
+    escalation,
+    group: groupOf(alert),
   };
 }

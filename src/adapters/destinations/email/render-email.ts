@@ -64,6 +64,10 @@ export function renderEmail(d: EventDescription, opts: { subjectPrefix?: string 
     )
     .join('');
 
+  // A storm: its worst cases, one per line.
+  const worst = d.group
+    ? `<p style="margin:0 0 4px;color:#475467;font-weight:600">Worst cases (of ${d.group.count})</p>\n<ul style="margin:0 0 16px;padding-left:20px;color:#101828">\n${d.group.worst.map((w) => `<li>${escapeHtml(w)}</li>`).join('\n')}\n</ul>`
+    : '';
   const html = `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(d.title)}</title></head>
 <body style="margin:0;padding:24px;background:#f9fafb;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.5">
@@ -72,6 +76,7 @@ export function renderEmail(d: EventDescription, opts: { subjectPrefix?: string 
 <h1 style="margin:0 0 12px;font-size:20px;color:#101828">${escapeHtml(d.title)}</h1>
 <p style="margin:0 0 16px;color:#344054">${escapeHtml(d.summary)}</p>
 ${rows ? `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;margin:0 0 16px">\n${rows}\n</table>` : ''}
+${worst}
 ${buttons ? `<p style="margin:0">${buttons}</p>` : ''}
 </div>
 <p style="max-width:640px;margin:12px auto 0;color:#667085;font-size:12px">${escapeHtml(opts.footer)}</p>
@@ -87,6 +92,7 @@ ${buttons ? `<p style="margin:0">${buttons}</p>` : ''}
     '',
     ...d.facts.map((f) => `${`${f.label}:`.padEnd(width + 2)}${f.value.replace(/\r?\n/g, ' ')}`),
   ];
+  if (d.group) lines.push('', `Worst cases (of ${d.group.count}):`, ...d.group.worst.map((w) => `  - ${w.replace(/\r?\n/g, ' ')}`));
   const links = d.links.filter((l) => safeHref(l.href) !== null);
   if (links.length > 0) lines.push('', ...links.map((l) => `${l.text}: ${l.href}`));
   lines.push('', '-- ', opts.footer, '');

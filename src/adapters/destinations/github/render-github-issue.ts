@@ -28,6 +28,12 @@ function factsTable(d: EventDescription): string {
   return ['| | |', '| --- | --- |', ...rows].join('\n');
 }
 
+/** A storm's worst cases as a Markdown list ('' for a single alert). */
+function worstList(d: EventDescription): string {
+  if (!d.group) return '';
+  return [`**Worst cases** (of ${d.group.count}):`, ...d.group.worst.map((w) => `- ${escapeMarkdown(w)}`)].join('\n');
+}
+
 function linkLine(d: EventDescription): string {
   const links = d.links.filter((l) => /^https?:\/\/[^\s()<>]+$/i.test(l.href));
   return links.map((l) => `[${escapeMarkdown(l.text)}](${l.href})`).join(' · ');
@@ -39,7 +45,7 @@ export function issueTitle(d: EventDescription): string {
 }
 
 export function renderIssueBody(d: EventDescription, subject: TicketSubject, eventId: string, timestamp: string): string {
-  const parts = [`**${escapeMarkdown(d.summary)}**`, factsTable(d), linkLine(d)].filter((p) => p !== '');
+  const parts = [`**${escapeMarkdown(d.summary)}**`, factsTable(d), worstList(d), linkLine(d)].filter((p) => p !== '');
   parts.push(
     `<sub>Opened by linkhook at ${escapeMarkdown(timestamp)} for \`${d.type}\`. It gets a comment each time this alert triggers again and is closed when it resolves.</sub>`,
     issueMarker(subject, eventId),
@@ -48,6 +54,11 @@ export function renderIssueBody(d: EventDescription, subject: TicketSubject, eve
 }
 
 export function renderComment(d: EventDescription, action: 'repeat' | 'resolve', timestamp: string): string {
-  const head = action === 'resolve' ? `✅ **Resolved** at ${escapeMarkdown(timestamp)}` : `🔁 **Triggered again** at ${escapeMarkdown(timestamp)}`;
-  return [head, escapeMarkdown(d.summary), factsTable(d)].filter((p) => p !== '').join('\n\n');
+  const head =
+    action === 'resolve'
+      ? `✅ **Resolved** at ${escapeMarkdown(timestamp)}`
+      : d.escalation
+        ? `🚨 **${escapeMarkdown(d.escalation)}** (escalated at ${escapeMarkdown(timestamp)})`
+        : `🔁 **Triggered again** at ${escapeMarkdown(timestamp)}`;
+  return [head, escapeMarkdown(d.summary), factsTable(d), worstList(d)].filter((p) => p !== '').join('\n\n');
 }

@@ -22,6 +22,12 @@ function factsTable(d: EventDescription): string {
   return d.facts.map((f) => `||${escapeWiki(f.label)}|${escapeWiki(f.value)}|`).join('\n');
 }
 
+/** A storm's worst cases as a wiki list ('' for a single alert). */
+function worstList(d: EventDescription): string {
+  if (!d.group) return '';
+  return [`*Worst cases* (of ${d.group.count}):`, ...d.group.worst.map((w) => `* ${escapeWiki(w)}`)].join('\n');
+}
+
 function linkLine(d: EventDescription): string {
   return d.links
     .filter((l) => /^https?:\/\/[^\s|\]]+$/i.test(l.href))
@@ -38,6 +44,7 @@ export function renderDescription(d: EventDescription, subject: TicketSubject, e
   return [
     `*${escapeWiki(d.summary)}*`,
     factsTable(d),
+    worstList(d),
     linkLine(d),
     `{color:#6b778c}Opened by linkhook at ${escapeWiki(timestamp)} for ${escapeWiki(d.type)}: commented when this alert triggers again, resolved when it resolves. ` +
       `Label ${escapeWiki(subject.tag)}, linkhook event ${escapeWiki(eventId)}.{color}`,
@@ -47,6 +54,11 @@ export function renderDescription(d: EventDescription, subject: TicketSubject, e
 }
 
 export function renderComment(d: EventDescription, action: 'repeat' | 'resolve', timestamp: string): string {
-  const head = action === 'resolve' ? `(/) *Resolved* at ${escapeWiki(timestamp)}` : `(!) *Triggered again* at ${escapeWiki(timestamp)}`;
-  return [head, escapeWiki(d.summary), factsTable(d)].filter((p) => p !== '').join('\n\n');
+  const head =
+    action === 'resolve'
+      ? `(/) *Resolved* at ${escapeWiki(timestamp)}`
+      : d.escalation
+        ? `(!) *${escapeWiki(d.escalation)}* (escalated at ${escapeWiki(timestamp)})`
+        : `(!) *Triggered again* at ${escapeWiki(timestamp)}`;
+  return [head, escapeWiki(d.summary), factsTable(d), worstList(d)].filter((p) => p !== '').join('\n\n');
 }

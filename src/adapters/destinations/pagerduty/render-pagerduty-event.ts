@@ -64,6 +64,8 @@ export function renderPagerDutyEvent(event: EventEnvelope, routingKey: string): 
   const d = describeEvent(event);
   const link = event.data.link;
   const details: Record<string, unknown> = Object.fromEntries(d.facts.map((f) => [f.label, f.value]));
+  if (d.escalation) details.escalation = d.escalation;
+  if (d.group) details.worst_cases = d.group.worst;
   details.event_id = event.id;
   details.event_type = event.type;
   details.workspace_id = event.workspace_id;

@@ -5,8 +5,9 @@ import { renderSlackReport } from './render-slack-report.ts';
 
 // An event as a Slack incoming-webhook message (Block Kit): a header with the
 // headline, a section with the sentence and up to ten facts (link, figures,
-// owner, action, country/device...), buttons for the links, and a context
-// line naming the event. `text` is the fallback Slack shows in notifications
+// owner, action, country/device...), for a storm the worst cases as a list,
+// buttons for the links, and a context line naming the event. An escalation
+// says so in the header ("Escalated: ...") and first in the sentence. `text` is the fallback Slack shows in notifications
 // and in clients that do not render blocks.
 //
 // Slack's limits (api.slack.com/reference/block-kit/blocks): header text 150
@@ -58,6 +59,11 @@ function blocksFor(d: EventDescription, event: EventEnvelope): SlackBlock[] {
       ...(d.facts.length > 0 ? { fields: d.facts.slice(0, 10).map((f) => factText(f.label, f.value)) } : {}),
     },
   ];
+  if (d.group) {
+    // A storm: the worst cases as a list under the figures (one line each, so a phone shows them whole).
+    const lines = d.group.worst.map((w) => `• ${escapeMrkdwn(truncate(w, 280))}`);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Worst cases* (of ${d.group.count})\n${lines.join('\n')}`, 3000) } });
+  }
   const buttons = d.links.filter((l) => l.href.length <= 3000).slice(0, 5);
   if (buttons.length > 0) {
     blocks.push({

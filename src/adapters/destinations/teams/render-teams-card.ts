@@ -7,8 +7,9 @@ import { describeEvent, truncate } from '../describe-event.ts';
 // Teams renders everywhere (desktop, web, mobile) today; 1.5 features would
 // be dropped silently on mobile. Texts are not escaped: TextBlock markdown
 // has no documented escape, and CommonMark leaves intra-word `_` (utm_source)
-// alone. The card: the headline coloured by severity,
-// the sentence, a FactSet, Action.OpenUrl buttons, and a subtle context line.
+// alone. The card: the headline coloured by severity ("Escalated: ..." for an
+// escalation), the sentence, a FactSet, a storm's worst cases as a list,
+// Action.OpenUrl buttons, and a subtle context line.
 
 export interface AdaptiveCard {
   $schema: string;
@@ -37,6 +38,13 @@ export function renderTeamsMessage(event: EventEnvelope): TeamsMessage {
       { type: 'TextBlock', text: d.title, weight: 'Bolder', size: 'Medium', color: COLOR[d.severity], wrap: true, style: 'heading' },
       { type: 'TextBlock', text: d.summary, wrap: true },
       ...(d.facts.length > 0 ? [{ type: 'FactSet', facts: d.facts.slice(0, 15).map((f) => ({ title: f.label, value: f.value })) }] : []),
+      // A storm: the worst cases as a Markdown list (TextBlock renders "- " lines as bullets).
+      ...(d.group
+        ? [
+            { type: 'TextBlock', text: `Worst cases (of ${d.group.count})`, weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: d.group.worst.map((w) => `- ${truncate(w, 280)}`).join('\n'), wrap: true },
+          ]
+        : []),
       { type: 'TextBlock', text: `linkhook · ${event.type} · ${event.id} · ${event.timestamp}`, isSubtle: true, size: 'Small', wrap: true },
     ],
     actions: d.links.slice(0, 5).map((l) => ({ type: 'Action.OpenUrl', title: truncate(l.text, 60), url: l.href })),
