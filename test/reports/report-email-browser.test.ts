@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { SMTPServer } from 'smtp-server';
 import { createEmailDestination, type EmailDestination } from '../../src/adapters/destinations/email/create-email-destination.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import { OTHER_EVENT_SAMPLES } from '../../src/domain/events/sample-alert-events.ts';
 import { makeCtx, makeEndpoint } from '../destinations/destination-fixtures.ts';
+import { startSmtpInbox, type SmtpInbox } from '../helpers/smtp-inbox.ts';
 
 // The report email as a reader sees it: the mail goes through a real SMTP
 // server, its HTML is opened in headless Chromium (Debian's, installed by
@@ -45,42 +44,27 @@ function resolveCids(mail: ParsedMail): string {
 }
 
 describe('report email in a real browser', () => {
-  const received: ParsedMail[] = [];
-  let server: SMTPServer;
+  let inbox: SmtpInbox;
   let email: EmailDestination;
   let browser: Browser;
   let html = '';
 
   before(async () => {
-    server = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onData(stream, _session, cb) {
-        simpleParser(stream, { keepCidLinks: true })
-          .then((mail) => {
-            received.push(mail);
-            cb();
-          })
-          .catch((err: Error) => cb(err));
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as AddressInfo).port;
-    email = createEmailDestination({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'linkhook <reports@acme.example>' });
+    inbox = await startSmtpInbox();
+    email = createEmailDestination({ smtpUrl: inbox.url, from: 'linkhook <reports@acme.example>' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 
+    const arrived = inbox.next();
     const r = await email.send(makeCtx(SAMPLE, makeEndpoint('email', { to: ['ana@acme.example'] })));
     assert.equal(r.ok, true, r.error ?? '');
-    const mail = received.at(-1);
-    assert.ok(mail);
+    const mail = await arrived;
     html = resolveCids(mail);
     assert.doesNotMatch(html, /cid:/, 'every inline image has its attachment');
   });
   after(async () => {
     await browser?.close();
     email?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await inbox?.close();
   });
 
   async function render(width: number): Promise<{ screen: Screen; shot: Buffer }> {

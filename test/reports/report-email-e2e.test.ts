@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { PNG } from 'pngjs';
-import { SMTPServer } from 'smtp-server';
 import { runDueReports } from '../../src/domain/reports/run-due-reports.ts';
 import { ManualClock } from '../../src/domain/shared/clock.ts';
+import { startSmtpInbox, type SmtpInbox } from '../helpers/smtp-inbox.ts';
 import type { TestLinkhook } from '../helpers/start-linkhook.ts';
 import { startLinkhook } from '../helpers/start-linkhook.ts';
 
@@ -16,33 +13,17 @@ import { startLinkhook } from '../helpers/start-linkhook.ts';
 // mail has the figures and its chart.
 
 describe('scheduled report by email, end to end', () => {
-  const inbox: ParsedMail[] = [];
-  let smtp: SMTPServer;
+  let inbox: SmtpInbox;
   let t: TestLinkhook;
   const clock = new ManualClock('2026-05-04T09:00:00Z');
 
   before(async () => {
-    smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onData(stream, _session, cb) {
-        simpleParser(stream, { keepCidLinks: true })
-          .then((mail) => {
-            inbox.push(mail);
-            smtp.emit('mail');
-            cb();
-          })
-          .catch((err: Error) => cb(err));
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    t = await startLinkhook({ clock, env: { LINKHOOK_BASE_URL: 'http://lnk.test', LINKHOOK_SMTP_URL: `smtp://127.0.0.1:${port}`, LINKHOOK_SMTP_FROM: 'reports@acme.example' } });
+    inbox = await startSmtpInbox();
+    t = await startLinkhook({ clock, env: { LINKHOOK_BASE_URL: 'http://lnk.test', LINKHOOK_SMTP_URL: inbox.url, LINKHOOK_SMTP_FROM: 'reports@acme.example' } });
   });
   after(async () => {
     await t.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await inbox.close();
   });
 
   it('delivers the summary email with figures and an inline PNG chart', async () => {
@@ -58,14 +39,11 @@ describe('scheduled report by email, end to end', () => {
     assert.equal(report.status, 201, JSON.stringify(report.body));
 
     clock.set('2026-05-05T07:00:30Z');
-    const delivered = once(smtp, 'mail');
+    const delivered = inbox.next();
     const [outcome] = await runDueReports({ storage: t.lh.storage, clock, baseUrl: 'http://lnk.test', customDomainScheme: 'http' });
     assert.equal(outcome?.status, 'sent');
     t.lh.deliverySignal.notify();
-    await delivered;
-
-    const mail = inbox.at(-1);
-    assert.ok(mail);
+    const mail = await delivered;
     assert.equal(mail.subject, 'Report: May daily');
     const html = String(mail.html);
     assert.match(html, /3 clicks · 1 unique visitors · 0 QR scans/);

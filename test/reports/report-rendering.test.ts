@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { PNG } from 'pngjs';
-import { SMTPServer } from 'smtp-server';
 import { createEmailDestination, type EmailDestination } from '../../src/adapters/destinations/email/create-email-destination.ts';
 import { renderSlackMessage } from '../../src/adapters/destinations/slack/render-slack-message.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
 import { OTHER_EVENT_SAMPLES } from '../../src/domain/events/sample-alert-events.ts';
 import { makeCtx, makeEndpoint } from '../destinations/destination-fixtures.ts';
+import { startSmtpInbox, type SmtpInbox } from '../helpers/smtp-inbox.ts';
 
 // report.summary as people receive it: an email through a real SMTP server
 // (smtp-server + mailparser, as the email destination's own tests), whose
@@ -17,37 +15,22 @@ import { makeCtx, makeEndpoint } from '../destinations/destination-fixtures.ts';
 const SAMPLE = OTHER_EVENT_SAMPLES['report.summary'] as EventEnvelope;
 
 describe('report.summary rendering', () => {
-  const received: ParsedMail[] = [];
-  let server: SMTPServer;
+  let inbox: SmtpInbox;
   let email: EmailDestination;
 
   before(async () => {
-    server = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onData(stream, _session, cb) {
-        simpleParser(stream, { keepCidLinks: true })
-          .then((mail) => {
-            received.push(mail);
-            cb();
-          })
-          .catch((err: Error) => cb(err));
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as AddressInfo).port;
-    email = createEmailDestination({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'linkhook <reports@acme.example>' });
+    inbox = await startSmtpInbox();
+    email = createEmailDestination({ smtpUrl: inbox.url, from: 'linkhook <reports@acme.example>' });
   });
   after(async () => {
     email.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await inbox.close();
   });
 
   it('emails a readable HTML summary with the daily chart attached inline as a PNG', async () => {
     const r = await email.send(makeCtx(SAMPLE, makeEndpoint('email', { to: ['ana@acme.example'], subject_prefix: '[acme]' })));
     assert.equal(r.ok, true, r.error ?? '');
-    const m = received.at(-1);
+    const m = inbox.mails.at(-1);
     assert.ok(m);
     assert.equal(m.subject, '[acme] Report: Weekly campaign summary');
 
@@ -92,7 +75,7 @@ describe('report.summary rendering', () => {
     const event: EventEnvelope = { ...SAMPLE, id: 'evt_01kkg07mdz2599sfr722hdmxz8', data: { report } };
     const r = await email.send(makeCtx(event, makeEndpoint('email', { to: ['ana@acme.example'] })));
     assert.equal(r.ok, true, r.error ?? '');
-    const html = String(received.at(-1)?.html);
+    const html = String(inbox.mails.at(-1)?.html);
     assert.doesNotMatch(html, /<script|<img src=x/);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
