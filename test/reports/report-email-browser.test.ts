@@ -33,6 +33,22 @@ interface Screen {
   topLinkRow: string[];
 }
 
+// Read in the page. A string, not a function, because this project compiles
+// without the DOM library (it is server code); the shape is checked by `Screen`.
+const READ_SCREEN = `(() => {
+  const img = document.querySelector('img');
+  const row = [...document.querySelectorAll('tr')].find((tr) => tr.textContent.includes('Webinar sign-up'));
+  return {
+    title: document.title,
+    h1: document.querySelector('h1')?.textContent ?? '',
+    h2: [...document.querySelectorAll('h2')].map((h) => h.textContent),
+    img: { complete: img?.complete ?? false, naturalWidth: img?.naturalWidth ?? 0, naturalHeight: img?.naturalHeight ?? 0, width: img?.getBoundingClientRect().width ?? 0 },
+    scrollWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    topLinkRow: row ? [...row.querySelectorAll('td')].map((td) => td.textContent) : [],
+  };
+})()`;
+
 /** The mail's HTML with each cid: reference replaced by its attachment as a data: URL. */
 function resolveCids(mail: ParsedMail): string {
   let html = String(mail.html);
@@ -73,19 +89,7 @@ describe('report email in a real browser', () => {
       // Mail clients load no remote content by default; neither do we.
       await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
       await page.setContent(html, { waitUntil: 'load' });
-      const screen = await page.evaluate((): Screen => {
-        const img = document.querySelector('img');
-        const row = [...document.querySelectorAll('tr')].find((tr) => tr.textContent?.includes('Webinar sign-up'));
-        return {
-          title: document.title,
-          h1: document.querySelector('h1')?.textContent ?? '',
-          h2: [...document.querySelectorAll('h2')].map((h) => h.textContent ?? ''),
-          img: { complete: img?.complete ?? false, naturalWidth: img?.naturalWidth ?? 0, naturalHeight: img?.naturalHeight ?? 0, width: img?.getBoundingClientRect().width ?? 0 },
-          scrollWidth: document.documentElement.scrollWidth,
-          viewport: window.innerWidth,
-          topLinkRow: row ? [...row.querySelectorAll('td')].map((td) => td.textContent ?? '') : [],
-        };
-      });
+      const screen = await page.evaluate<Screen>(READ_SCREEN);
       const shot = await page.screenshot({ fullPage: true });
       return { screen, shot };
     } finally {
