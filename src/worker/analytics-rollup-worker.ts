@@ -63,7 +63,12 @@ export function createAnalyticsRollupWorker(deps: RollupWorkerDeps, batch = 5000
 
   const catchUp = async (): Promise<number> => {
     let total = 0;
-    for (let n = await step(); n > 0; n = await step()) total += n;
+    for (let n = await step(); n > 0; n = await step()) {
+      total += n;
+      // A macrotask between steps: with SQLite every step is synchronous, and
+      // without it a long rebuild would hold off timers and signal handlers.
+      await new Promise<void>((r) => setImmediate(r));
+    }
     return total;
   };
 

@@ -163,6 +163,24 @@ export function analyticsContract(get: CurrentStorage): void {
     assert.deepEqual(rows(await s.analytics.query({ ...day1, groupBy: 'link' })), [[a.id, 1, 1], [b.id, 1, 1]], 'day 1 alone is unchanged');
     assert.deepEqual(rows(await s.analytics.query({ ...day1, groupBy: 'time', bucketStarts: [D0 + DAY], filters: { link_id: b.id } })), [[String(D0 + DAY), 1, 1]]);
     assert.deepEqual(rows(await s.analytics.query({ ...base, groupBy: 'time', bucketStarts: [D0, D0 + DAY] })).sort(), [[String(D0), 5, 3], [String(D0 + DAY), 2, 2]].sort());
+
+    // Day 3 folded first; then ONE batch with day 0 (late) and day 2 for the same link:
+    // day 1 (between the batch's days) gains day 0's click, day 3 (after them) gains both.
+    const on = (day: number, visitorHash: string) => makeClick(a, { ts: new Date(D0 + day * DAY + 5 * H).toISOString(), visitorHash });
+    await s.clicks.insertMany([on(3, 'w3')]);
+    while ((await s.analytics.refreshRollups(memory, Date.now() + 60_000)) > 0);
+    await s.clicks.insertMany([on(0, 'w0'), on(2, 'w2'), on(0, 'w0')]);
+    assert.equal(await s.analytics.refreshRollups(memory, Date.now() + 60_000), 3, 'one batch');
+    const days = [0, 1, 2, 3].map((i) => D0 + i * DAY);
+    const aDaily = await s.analytics.query({ ...base, toMs: D0 + 4 * DAY, groupBy: 'time', bucketStarts: days, filters: { link_id: a.id } });
+    assert.deepEqual(rows(aDaily).sort(), [[String(days[0]), 5, 3], [String(days[1]), 1, 1], [String(days[2]), 1, 1], [String(days[3]), 1, 1]].sort());
+    for (const [from, to, clicks] of [[1, 2, 1], [1, 4, 3], [2, 4, 2], [3, 4, 1], [0, 4, 8]] as const) {
+      const got = await s.analytics.query({ ...base, fromMs: D0 + from * DAY, toMs: D0 + to * DAY, groupBy: 'link', filters: { link_id: a.id } });
+      assert.deepEqual(rows(got).map((r) => r[1]), [clicks], `days ${from}-${to}`);
+    }
+    await s.analytics.resetRollups();
+    const rawDaily = await s.analytics.query({ ...base, toMs: D0 + 4 * DAY, groupBy: 'time', bucketStarts: days, filters: { link_id: a.id } });
+    assert.deepEqual(rows(rawDaily).sort(), rows(aDaily).sort(), 'raw clicks agree');
   });
 
   void it('one rollup worker folds at a time: the lease passes on release or expiry, and to a rebuild', async () => {

@@ -117,7 +117,7 @@ export function createAnalyticsRepo(ctx: RepoContext): AnalyticsRepo {
     if (time) {
       for (const r of await dailyCounts(db, q.workspaceId, dim, link ?? '', q.fromMs, q.toMs)) bump(String(bucketOf(q.bucketStarts, r.day)), r.clicks, r.visitors);
     } else {
-      for (const r of await rangeTotals(db, q.workspaceId, dim, q.fromMs, q.toMs, link)) bump(r.value === '' ? null : r.value, r.clicks, r.visitors);
+      for (const r of await rangeTotals(db, dialect, q.workspaceId, dim, q.fromMs, q.toMs, link)) bump(r.value === '' ? null : r.value, r.clicks, r.visitors);
     }
     // The tail's visitors are distinct within the tail; one who also visited
     // earlier that day counts twice until the worker folds the tail (seconds).

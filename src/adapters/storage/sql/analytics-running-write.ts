@@ -4,16 +4,18 @@ import type { AnalyticsDb } from './analytics-sql.ts';
 
 // Adds one fold batch's counts to the running totals (analytics_running).
 // A delta of n clicks for (dimension, value) on day d raises that value's
-// row at d and every later row by n. Three statements per chunk of groups:
-//   1. insert the row at d if missing, holding the total before d (the last
-//      row before d, or 0), so step 2 can treat it like any later row;
-//   2. add the deltas to the rows at and after d, as non-overlapping day
-//      ranges per value (a batch across midnight has two days for a value;
-//      an UPDATE ... FROM must match each row once);
-//   3. move the value's last_day forward in analytics_values.
-// Clicks are folded in id order, which is time order, so step 2 nearly
-// always touches the one row at d: the batch cost is three seeks per group
-// instead of the daily table's one upsert (fold rate in BENCHMARKS.md).
+// row at d and every later row by n:
+//   1. one upsert per chunk sets the row at d to (the value's last row at or
+//      before d, or 0) + n - the running total through d;
+//   2. one upsert per chunk moves the value's last_day forward in
+//      analytics_values and returns it: a last_day past d means rows after d
+//      exist (a late click) and get + n in a statement of their own.
+// Clicks are folded in id order, which is time order, so step 2's extra
+// statements are for the rare late click and for a value whose batch spans
+// midnight. Every statement finds its rows through the primary key, one
+// probe per row: an UPDATE ... FROM (VALUES ...) join, the first version of
+// this, was planned by PostgreSQL as a hash join over a sequential scan of
+// the whole table (105 ms for 1,000 rows against 180,000, growing with it).
 
 /** One batch's clicks and new visitors for a (workspace, dimension, value, day). */
 export interface RunningDelta {
@@ -25,17 +27,19 @@ export interface RunningDelta {
   visitors: number;
 }
 
-/** Groups per statement: the range update binds 7 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
+/** Groups per statement: at most a few rows each of 6 parameters, far under SQLite's 32,766 and PostgreSQL's 65,535. */
 const GROUPS_PER_STATEMENT = 1000;
-
-/** The upper bound of a value's last range: past every day. */
-const NO_END = Number.MAX_SAFE_INTEGER;
 
 /** A bound integer: typed, because PostgreSQL reads an untyped parameter in VALUES as text. */
 const int = (n: number): RawBuilder<number> => sql`cast(${n} as bigint)`;
 
+/** The last row of d's value at or before d.day: its running total before this batch. */
+const totalThrough = (column: 'clicks' | 'visitors'): RawBuilder<number> => sql`coalesce((
+  select x.${sql.ref(column)} from analytics_running x
+  where x.workspace_id = d.ws and x.dim = d.dim and x.value = d.value and x.day <= d.day
+  order by x.day desc limit 1), 0)`;
+
 export async function addRunningDeltas(db: AnalyticsDb, deltas: readonly RunningDelta[]): Promise<void> {
-  // Per value, its days ascending: the ranges of step 2 and the last day of step 3.
   const byValue = new Map<string, RunningDelta[]>();
   for (const d of deltas) {
     const id = `${d.workspace_id}\u0000${d.dim}\u0000${d.value}`;
@@ -46,40 +50,26 @@ export async function addRunningDeltas(db: AnalyticsDb, deltas: readonly Running
   const groups = [...byValue.values()].map((days) => days.sort((a, b) => a.day - b.day));
   for (let i = 0; i < groups.length; i += GROUPS_PER_STATEMENT) {
     const chunk = groups.slice(i, i + GROUPS_PER_STATEMENT);
-    const rows = chunk.flat();
-
-    const missing = rows.map((d) => sql`(${d.workspace_id}, ${d.dim}, ${d.value}, ${int(d.day)})`);
-    // `where true`: SQLite otherwise reads ON CONFLICT as part of the join.
-    await sql`
-      with d(ws, dim, value, day) as (values ${sql.join(missing)})
-      insert into analytics_running (workspace_id, dim, value, day, clicks, visitors)
-      select d.ws, d.dim, d.value, d.day, coalesce(p.clicks, 0), coalesce(p.visitors, 0)
-      from d left join analytics_running p
-        on p.workspace_id = d.ws and p.dim = d.dim and p.value = d.value
-        and p.day = (select max(x.day) from analytics_running x where x.workspace_id = d.ws and x.dim = d.dim and x.value = d.value and x.day < d.day)
-      where true
-      on conflict (workspace_id, dim, value, day) do nothing`.execute(db);
-
-    const ranges: RawBuilder<unknown>[] = [];
-    for (const days of chunk) {
+    // Per value and batch day, what this batch adds to that day's total: its deltas up to that day.
+    const adds = chunk.map((days) => {
       let clicks = 0;
       let visitors = 0;
-      days.forEach((d, j) => {
-        clicks += d.clicks;
-        visitors += d.visitors;
-        const end = days[j + 1]?.day ?? NO_END;
-        ranges.push(sql`(${d.workspace_id}, ${d.dim}, ${d.value}, ${int(d.day)}, ${int(end)}, ${int(clicks)}, ${int(visitors)})`);
-      });
-    }
-    await sql`
-      with d(ws, dim, value, lo, hi, clicks, visitors) as (values ${sql.join(ranges)})
-      update analytics_running
-      set clicks = analytics_running.clicks + d.clicks, visitors = analytics_running.visitors + d.visitors
-      from d
-      where analytics_running.workspace_id = d.ws and analytics_running.dim = d.dim and analytics_running.value = d.value
-        and analytics_running.day >= d.lo and analytics_running.day < d.hi`.execute(db);
+      return days.map((d) => ({ ...d, clicks: (clicks += d.clicks), visitors: (visitors += d.visitors) }));
+    });
 
-    await db
+    const rows = adds.flat().map((d) => sql`(${d.workspace_id}, ${d.dim}, ${d.value}, ${int(d.day)}, ${int(d.clicks)}, ${int(d.visitors)})`);
+    // The subqueries read the table as it was before the statement (PostgreSQL's
+    // snapshot; SQLite materialises an INSERT's SELECT that reads its target), so
+    // a value with two days in the batch adds both deltas to its later day.
+    // `where true`: SQLite otherwise reads ON CONFLICT as part of the FROM clause.
+    await sql`
+      with d(ws, dim, value, day, clicks, visitors) as (values ${sql.join(rows)})
+      insert into analytics_running (workspace_id, dim, value, day, clicks, visitors)
+      select d.ws, d.dim, d.value, d.day, ${totalThrough('clicks')} + d.clicks, ${totalThrough('visitors')} + d.visitors
+      from d where true
+      on conflict (workspace_id, dim, value, day) do update set clicks = excluded.clicks, visitors = excluded.visitors`.execute(db);
+
+    const lastDays = await db
       .insertInto('analytics_values')
       .values(chunk.map((days) => {
         const last = days[days.length - 1] as RunningDelta;
@@ -90,6 +80,23 @@ export async function addRunningDeltas(db: AnalyticsDb, deltas: readonly Running
           last_day: sql`case when excluded.last_day > analytics_values.last_day then excluded.last_day else analytics_values.last_day end`,
         }),
       )
+      .returning(['workspace_id', 'dim', 'value', 'last_day'])
       .execute();
+    const lastDay = new Map(lastDays.map((r) => [`${r.workspace_id}\u0000${r.dim}\u0000${r.value}`, Number(r.last_day)]));
+
+    for (const days of adds) {
+      const last = days[days.length - 1] as RunningDelta;
+      const late = (lastDay.get(`${last.workspace_id}\u0000${last.dim}\u0000${last.value}`) ?? last.day) > last.day;
+      if (days.length === 1 && !late) continue;
+      // Rows strictly between two batch days get the earlier one's add; rows after the last, the whole batch's.
+      for (const [j, d] of days.entries()) {
+        const next = days[j + 1]?.day;
+        if (next === undefined && !late) break;
+        const before = next === undefined ? sql`` : sql`and day < ${next}`;
+        await sql`
+          update analytics_running set clicks = clicks + ${d.clicks}, visitors = visitors + ${d.visitors}
+          where workspace_id = ${d.workspace_id} and dim = ${d.dim} and value = ${d.value} and day > ${d.day} ${before}`.execute(db);
+      }
+    }
   }
 }
