@@ -86,7 +86,7 @@ export interface AlertPayload {
   response_time?: string;
   /** true on a fire drill (`POST /rules/{id}/drill`): a synthetic alert, nothing is wrong. */
   is_drill?: boolean;
-  /** Storm control: one message standing for `count` alerts of one rule that changed in one evaluation. */
+  /** Storm control: one message standing for `count` alerts of one rule (one storm window, src/domain/rules/storm-control.ts). */
   group?: AlertGroupPayload;
 }
 
