@@ -45,6 +45,20 @@ for (const kind of KINDS) {
       assert.deepEqual((await b.run(evaluator, downOnly, [spike, drop])).map((o) => o.firing), [false, true]);
     });
 
+    void it('a surge of bots or test traffic is no spike, unless the rule opts in to bots (test traffic never counts)', async () => {
+      const b = await open();
+      const l = await b.link({ slug: 'surge' });
+      await weeklyHistory(b, l, [60, 60, 60, 60]);
+      const now = b.clock.now().getTime();
+      await b.clicks(l, now - HOUR, 60, HOUR);
+      await b.clicks(l, now - HOUR, 500, HOUR, { isBot: true, botReason: 'user-agent' });
+      await b.clicks(l, now - HOUR, 500, HOUR, { isTest: true });
+      const [human] = await b.run(evaluator, makeRule(b.ws.id, both), [l]);
+      assert.deepEqual([human?.firing, human?.value], [false, 60]);
+      const [withBots] = await b.run(evaluator, makeRule(b.ws.id, both, { includeBots: true }), [l]);
+      assert.deepEqual([withBots?.firing, withBots?.value], [true, 560]);
+    });
+
     void it('does not flap on tiny links: below min_volume nothing fires, whatever the ratio', async () => {
       const b = await open();
       const tiny = await b.link();
