@@ -23,7 +23,7 @@
 // BENCH_CPU_PROF=dir (runs linkhook under node --cpu-prof, profile in dir),
 // BENCH_PASSES (floor,burst,steady,slow,clicks: a comma list runs only those, in
 // that order; e.g. BENCH_PASSES=clicks to profile the click pass alone),
-// BENCH_CLICK_RECORDS=file (writes the click pass's [event ms, arrival ms] pairs as JSON, to see when its tail happens).
+// BENCH_RECORDS=dir (writes each pass's first receipts as <pass>.json, [event ms, arrival ms] pairs, to see when its tail happens).
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -55,6 +55,7 @@ const TIMEOUT_MS = num('BENCH_TIMEOUT_MS', 2000);
 const DRAIN_S = num('BENCH_DRAIN_S', 60);
 const POSTGRES = process.env.BENCH_POSTGRES === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const RECORDS = process.env.BENCH_RECORDS;
 const ALL_PASSES = ['floor', 'burst', 'steady', 'slow', 'clicks'] as const;
 type PassName = (typeof ALL_PASSES)[number];
 const PASSES = new Set<string>((process.env.BENCH_PASSES ?? ALL_PASSES.join(',')).split(',').map((p) => p.trim()));
@@ -301,6 +302,7 @@ interface PassResult {
  */
 function analyse(name: string, records: Receipt[], endpoints: number[], keys: string[] | null, expectedPer?: number): PassResult {
   const latencies: number[] = [];
+  const firsts: [number, number][] = [];
   let delivered = 0;
   let duplicates = 0;
   let bad = 0;
@@ -325,12 +327,14 @@ function analyse(name: string, records: Receipt[], endpoints: number[], keys: st
       byKey.set(key, webhookId);
       delivered++;
       latencies.push(atMs - eventMs);
+      firsts.push([eventMs, atMs]);
       first = Math.min(first, eventMs);
       last = Math.max(last, atMs);
     }
     if (keys !== null) lost += keys.filter((k) => !byKey.has(k)).length;
     else if (expectedPer !== undefined) lost += Math.max(0, expectedPer - byKey.size);
   }
+  if (RECORDS) writeFileSync(join(RECORDS, `${name}.json`), JSON.stringify(firsts));
   latencies.sort((a, b) => a - b);
   const expected = keys === null ? (expectedPer ?? 0) * endpoints.length : keys.length * endpoints.length;
   return { name, expected, delivered, lost, duplicates, bad, rate: delivered / ((last - first) / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? Number.NaN };
@@ -494,7 +498,6 @@ async function main(): Promise<void> {
       await drain(rx, base + redirects);
       const clickRecords = (await check()).filter((r) => r[0] === 2 * K);
       const click = analyse('clicks', clickRecords, [2 * K], null, redirects);
-      if (process.env.BENCH_CLICK_RECORDS) writeFileSync(process.env.BENCH_CLICK_RECORDS, JSON.stringify(clickRecords.map((r) => [r[4], r[5]])));
       console.log(`${report(click)}   (${(clicks.requests.total / SECONDS).toFixed(0)} redirects/s, redirect p50/p99 ${clicks.latency.p50}/${clicks.latency.p99} ms; received ${click.delivered} events for ${redirects} redirects answered)`);
       results.push(click);
       targets.push(`click p99 ${fmtMs(click.p99)} (< 1 s)`);

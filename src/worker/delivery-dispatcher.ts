@@ -5,7 +5,7 @@ import type { ProbeReport } from '../domain/delivery/probe-endpoints.ts';
 import { probeEndpoints } from '../domain/delivery/probe-endpoints.ts';
 import type { Delivery } from '../domain/delivery/ports.ts';
 import { randomBase62 } from '../domain/shared/ids.ts';
-import { EndpointShare } from './delivery-endpoint-share.ts';
+import { EndpointShare, overCapDelayMs } from './delivery-endpoint-share.ts';
 import { createWakeup } from './wakeup.ts';
 
 // The delivery dispatcher: claim a batch of due deliveries with a lease, send
@@ -45,12 +45,6 @@ export interface DeliveryDispatcher {
   stop(opts?: { graceMs?: number }): Promise<void>;
 }
 
-/**
- * How long an over-cap delivery (see delivery-endpoint-share.ts) goes back
- * to the queue, uncounted, behind other endpoints' work. Only endpoints
- * not known to be fast get here in practice: a stuck one, or a new one.
- */
-const OVER_CAP_DELAY_MS = 1000;
 /** 5 ms: well under the 250 ms poll and the 1 s event-to-receipt target, long enough for a burst of completions. */
 const COALESCE_MS = 5;
 
@@ -82,11 +76,11 @@ export function createDeliveryDispatcher(opts: DispatcherOptions): DeliveryDispa
     inFlight.add(done);
   };
 
-  /** Gives deliveries back to the queue for a moment without counting an attempt: one statement for all of them. */
+  /** Gives over-cap deliveries back to the queue for a while (overCapDelayMs) without counting an attempt: one statement for all of them. */
   const deferOverCap = (over: Delivery[]): Promise<unknown> => {
-    const now = engine.clock.now();
-    const until = new Date(now.getTime() + OVER_CAP_DELAY_MS).toISOString();
-    return engine.storage.deliveries.postponeMany(over.map((d) => ({ id: d.id, attempt: d.attempts })), owner, until, now.toISOString());
+    const now = engine.clock.now().getTime();
+    const leases = over.map((d) => ({ id: d.id, attempt: d.attempts, until: new Date(now + overCapDelayMs(now - Date.parse(d.createdAt))).toISOString() }));
+    return engine.storage.deliveries.postponeMany(leases, owner, new Date(now).toISOString());
   };
 
   /** Claims up to `limit` and starts processing them; returns the claimed rows and their work. */

@@ -23,6 +23,23 @@
 export const FAST_MS = 250;
 /** Deliveries in a row under FAST_MS before an endpoint counts as fast: a new endpoint starts at the small share. */
 export const FAST_STREAK = 8;
+/**
+ * Over-cap deliveries go back to the queue for at least a second, behind
+ * other endpoints' work, and for half their age once they are older: a
+ * stuck endpoint's backlog would otherwise come round every second, each
+ * round a claim and a give-back of every row of it (bench:delivery's slow
+ * pass: ~2,000 rows a second by its end, 2 silent endpoints at 120 events/s
+ * each). Halving their rounds per doubling of age keeps that to a few per row.
+ * At most 30 s: what a row waits beyond its endpoint's recovery.
+ */
+export const OVER_CAP_MIN_DELAY_MS = 1000;
+export const OVER_CAP_MAX_DELAY_MS = 30_000;
+
+/** How long a delivery over its endpoint's share goes back to the queue, from its age (now - createdAt). */
+export function overCapDelayMs(ageMs: number): number {
+  return Math.min(OVER_CAP_MAX_DELAY_MS, Math.max(OVER_CAP_MIN_DELAY_MS, Math.round(ageMs / 2)));
+}
+
 /** Small workers (concurrency 4) keep their full width per endpoint. */
 const MIN_ENDPOINT_CAP = 4;
 /** Endpoints remembered while idle (their streak); beyond this the oldest idle ones are forgotten. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EndpointShare, FAST_MS, FAST_STREAK } from '../../src/worker/delivery-endpoint-share.ts';
+import { EndpointShare, FAST_MS, FAST_STREAK, overCapDelayMs } from '../../src/worker/delivery-endpoint-share.ts';
 
 // The per-endpoint share of a worker's slots, on explicit times (no sleeping).
 
@@ -56,5 +56,9 @@ describe('EndpointShare', () => {
     share.started('b', 3);
     share.started('b', 3);
     assert.ok(!share.hasRoom('b', 3), '4 running, cap 4');
+  });
+
+  it('sends an over-cap delivery back for a second, for half its age once older, at most 30 s', () => {
+    assert.deepEqual([0, 1500, 2000, 9000, 60_000, 3_600_000].map(overCapDelayMs), [1000, 1000, 1000, 4500, 30_000, 30_000]);
   });
 });

@@ -132,17 +132,17 @@ export function deliveryContract(get: CurrentStorage): void {
     await s.deliveries.postpone(c.id, 'w', 1, at(-1), T);
     const [taken] = await claim(s, 'x', at(1), 1);
     assert.equal(taken?.id, c.id);
-    const leases = [{ id: a.id, attempt: 1 }, { id: b.id, attempt: 1 }, { id: c.id, attempt: 1 }];
-    assert.equal(await s.deliveries.postponeMany(leases, 'other-owner', at(5000), at(10)), 0, 'not the lease owner');
-    assert.equal(await s.deliveries.postponeMany([{ id: a.id, attempt: 2 }], 'w', at(5000), at(10)), 0, 'not the attempt it claimed');
-    assert.equal(await s.deliveries.postponeMany(leases, 'w', at(5000), at(10)), 2);
-    for (const d of [a, b]) {
+    const leases = [{ id: a.id, attempt: 1, until: at(5000) }, { id: b.id, attempt: 1, until: at(7500) }, { id: c.id, attempt: 1, until: at(5000) }];
+    assert.equal(await s.deliveries.postponeMany(leases, 'other-owner', at(10)), 0, 'not the lease owner');
+    assert.equal(await s.deliveries.postponeMany([{ id: a.id, attempt: 2, until: at(5000) }], 'w', at(10)), 0, 'not the attempt it claimed');
+    assert.equal(await s.deliveries.postponeMany(leases, 'w', at(10)), 2);
+    for (const [d, until] of [[a, at(5000)], [b, at(7500)]] as const) {
       const p = await s.deliveries.getById(ws.id, d.id);
-      assert.deepEqual([p?.status, p?.attempts, p?.nextAttemptAt, p?.leaseOwner, p?.rateSlotAt], ['pending', 0, at(5000), null, null]);
+      assert.deepEqual([p?.status, p?.attempts, p?.nextAttemptAt, p?.leaseOwner, p?.rateSlotAt], ['pending', 0, until, null, null]);
     }
     const other = await s.deliveries.getById(ws.id, c.id);
     assert.deepEqual([other?.status, other?.leaseOwner, other?.attempts], ['delivering', 'x', 1], "the newer worker's lease stands");
-    assert.equal(await s.deliveries.postponeMany([], 'w', at(5000), at(10)), 0);
+    assert.equal(await s.deliveries.postponeMany([], 'w', at(10)), 0);
     assert.equal(rows.length, 4);
   });
 

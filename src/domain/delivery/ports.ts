@@ -206,12 +206,12 @@ export interface DeliveryRepo {
    */
   postpone(id: string, owner: string, attempt: number, until: string, now: string, holdSlot?: boolean): Promise<boolean>;
   /**
-   * Gives several of this owner's attempts back at once, uncounted, due at
-   * `until`, their slot state left as it was (postpone with holdSlot false):
-   * a worker's deliveries over an endpoint's share. One statement; each row
-   * only if it still holds that attempt's lease. Returns how many.
+   * Gives several of this owner's attempts back at once, uncounted, each due
+   * at its `until`, their slot state left as it was (postpone with holdSlot
+   * false): a worker's deliveries over an endpoint's share. One statement;
+   * each row only if it still holds that attempt's lease. Returns how many.
    */
-  postponeMany(leases: { id: string; attempt: number }[], owner: string, until: string, now: string): Promise<number>;
+  postponeMany(leases: { id: string; attempt: number; until: string }[], owner: string, now: string): Promise<number>;
   /** Graceful shutdown: gives back every lease of `owner`, uncounted, due now. */
   release(owner: string, now: string): Promise<number>;
   /** Moves an endpoint's pending/retrying deliveries to held. */

@@ -127,14 +127,19 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       return res.numUpdatedRows > 0n;
     },
 
-    async postponeMany(leases, owner, until, now) {
+    async postponeMany(leases, owner, now) {
       if (leases.length === 0) return 0;
+      // Each row its own due time; the cast tells PostgreSQL the parameters' type.
+      const dueAt = sql<number>`cast(case id ${sql.join(
+        leases.map((l) => sql`when ${l.id} then ${toMs(l.until)}`),
+        sql` `,
+      )} end as bigint)`;
       const res = await db
         .updateTable('deliveries')
         .set({
           status: waitingStatus,
           attempts: sql<number>`attempts - 1`,
-          next_attempt_at: toMs(until),
+          next_attempt_at: dueAt,
           lease_owner: null,
           lease_expires_at: null,
           updated_at: toMs(now),
