@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Config } from '../../src/config/config.ts';
+import type { Link } from '../../src/domain/links/link.ts';
 import { systemClock } from '../../src/domain/shared/clock.ts';
 import { clickIdFloor } from '../../src/adapters/storage/sql/analytics-rollup.ts';
 import { rebuildAnalytics } from '../../src/entrypoints/commands/analytics-rebuild.ts';
@@ -28,6 +29,7 @@ describe('analytics rollup worker and rebuild', () => {
   let dir: string;
   let config: Readonly<Config>;
   let workspaceId: string;
+  let link: Link;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'linkhook-rebuild-'));
     config = loadConfig({ LINKHOOK_DATA_DIR: dir, LINKHOOK_LOG_LEVEL: 'silent' });
@@ -35,7 +37,7 @@ describe('analytics rollup worker and rebuild', () => {
     await storage.migrate();
     const ws = await addWorkspace(storage);
     workspaceId = ws.id;
-    const link = makeLink(ws.id);
+    link = makeLink(ws.id);
     await storage.links.insert(link);
     await storage.clicks.insertMany(Array.from({ length: 30 }, (_, i) => makeClick(link, { id: pastId(D0 + i * 3_600_000, i), ts: new Date(D0 + i * 3_600_000).toISOString(), visitorHash: `v${i % 7}` })));
     await storage.close();
@@ -64,5 +66,24 @@ describe('analytics rollup worker and rebuild', () => {
     const lines: string[] = [];
     await rebuildAnalytics(config, (line) => lines.push(line));
     assert.match(lines[0] ?? '', /^Rebuilt analytics rollups from 30 clicks in /);
+  });
+
+  it('rebuild beside a running worker that holds the fold lease: the rebuild takes it, the worker resumes after', async () => {
+    const storage = await openStorage(config);
+    try {
+      const worker = createAnalyticsRollupWorker({ analytics: storage.analytics, clock: systemClock, onError: (err) => assert.fail(String(err)) });
+      assert.equal(await worker.catchUp(), 0, 'nothing new, but the worker now holds the lease');
+      const lines: string[] = [];
+      await rebuildAnalytics(config, (line) => lines.push(line));
+      assert.match(lines[0] ?? '', /^Rebuilt analytics rollups from 30 clicks in /, 'not 0: the rebuild did not wait for the lease');
+      // The rebuild gave the lease back; the worker takes it again and folds a new click, counted once.
+      await storage.clicks.insertMany([makeClick(link, { id: pastId(D0 + 40 * 3_600_000, 40), ts: new Date(D0 + 40 * 3_600_000).toISOString(), visitorHash: 'late' })]);
+      assert.equal(await worker.catchUp(), 1);
+      await worker.stop();
+      const q = { workspaceId, fromMs: D0, toMs: D0 + 2 * 86_400_000, filters: {}, includeBots: false, includeTest: false, groupBy: 'link' as const, bucketStarts: [], limit: null };
+      assert.deepEqual((await storage.analytics.query(q)).map((r) => [r.clicks, r.visitors]), [[31, 14]]);
+    } finally {
+      await storage.close();
+    }
   });
 });

@@ -136,12 +136,17 @@ export function createAnalyticsRepo(ctx: RepoContext): AnalyticsRepo {
     ...createAnalyticsRollup(ctx),
 
     async query(q) {
-      if (fitsRollup(q)) {
+      // The cursor, the tail and the rollups are separate reads: a fold committed
+      // between them would count its clicks twice (in the tail and the rollups).
+      // A fold moves rollups and cursor in one transaction, so an unchanged cursor
+      // after the reads means they saw one state; otherwise read again. A fold
+      // lands every second or so and these reads take milliseconds: retries are rare.
+      for (let attempt = 0; attempt < 3 && fitsRollup(q); attempt++) {
         const cursor = await rollupCursor();
-        if (cursor !== '') {
-          const answer = await rollupQuery(q, cursor);
-          if (answer) return answer;
-        }
+        if (cursor === '') break;
+        const answer = await rollupQuery(q, cursor);
+        if (!answer) break;
+        if ((await rollupCursor()) === cursor) return answer;
       }
       return rawQuery(q);
     },

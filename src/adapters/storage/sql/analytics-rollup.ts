@@ -89,12 +89,13 @@ async function seedDay(db: AnalyticsDb, memory: VisitorMemory, workspaceId: stri
 export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 'refreshRollups' | 'resetRollups' | 'releaseRollups'> {
   const no = ctx.dialect.bool(false);
 
-  const step = (db: AnalyticsDb, memory: VisitorMemory, nowMs: number, batch: number): Promise<number> =>
+  /** Clicks folded, or null when the lease turned out to be another's (handed to a rebuild, released). */
+  const step = (db: AnalyticsDb, memory: VisitorMemory, nowMs: number, batch: number): Promise<number | null> =>
     (async () => {
       const state = await db.selectFrom('analytics_rollup_state').select(['click_id', 'lease_owner']).where('name', '=', 'clicks').executeTakeFirstOrThrow();
       if (state.lease_owner !== memory.owner) {
-        memory.leaseUntil = 0; // handed over meanwhile (a rebuild takes it): ask again next step
-        return 0;
+        memory.leaseUntil = 0; // handed over meanwhile (a rebuild takes it): ask the database again
+        return null;
       }
       const cursor = state.click_id;
       if (memory.cursor !== cursor) {
@@ -174,14 +175,19 @@ export function createAnalyticsRollup(ctx: RepoContext): Pick<AnalyticsRepo, 're
 
   return {
     async refreshRollups(memory, nowMs, batch = DEFAULT_BATCH) {
-      if (!(await holdLease(memory, nowMs))) return 0;
-      try {
-        return await atomic(ctx, (tx) => step(analyticsDb(tx), memory, nowMs, batch));
-      } catch (err) {
-        memory.clear(); // the transaction rolled back: so must the sets
-        if (err instanceof LostCursor) return 0;
-        throw err;
+      // Twice at most: our idea of the lease may be stale (a rebuild took it and gave it back).
+      for (let attempt = 0; attempt < 2; attempt++) {
+        if (!(await holdLease(memory, nowMs))) return 0;
+        try {
+          const n = await atomic(ctx, (tx) => step(analyticsDb(tx), memory, nowMs, batch));
+          if (n !== null) return n;
+        } catch (err) {
+          memory.clear(); // the transaction rolled back: so must the sets
+          if (err instanceof LostCursor) return 0;
+          throw err;
+        }
       }
+      return 0;
     },
 
     async resetRollups(memory, nowMs = Date.now()) {
