@@ -1,7 +1,10 @@
 // npm run bench:alerts — signal quality of the change rule (the default
 // `{"type": "change", "metric": "clicks", "window": "1h", "direction": "both"}`)
-// on labelled synthetic traffic: recall, false alerts per 100 link-days and
-// median detection delay in evaluation windows. Results: BENCHMARKS.md.
+// on labelled synthetic traffic, and of the health rule (`{"type": "health"}`)
+// on labelled destination outages served by real loopback servers
+// (bench/alerts-outages.ts): recall, false alerts per 100 link-days and
+// median detection delay in evaluation windows, per part and in total.
+// Results: BENCHMARKS.md.
 //
 // The traffic (bench/alerts-traffic.ts) goes into a temp SQLite file: 4 weeks
 // of history, then the evaluated period, with incidents injected in both (the
@@ -19,6 +22,7 @@
 // baseline a hand-written cron job would use.
 //
 // Env: BENCH_LINKS (50), BENCH_DAYS (20 evaluated days), BENCH_SEED (42),
+// BENCH_OUTAGE_LINKS (50) / BENCH_OUTAGE_DAYS (20) for the outage part (0 days: skip it),
 // BENCH_FACTOR / BENCH_MIN_VOLUME (the rule's; default the product defaults),
 // BENCH_DB=path (keep and reuse the generated traffic), BENCH_DEBUG=1 (list false alerts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +36,8 @@ import { DEFAULT_FACTOR, DEFAULT_MIN_VOLUME, createChangeEvaluator } from '../sr
 import type { Rule } from '../src/domain/rules/rule.ts';
 import { ManualClock } from '../src/domain/shared/clock.ts';
 import { newId, newIdAt } from '../src/domain/shared/ids.ts';
+import type { OutageFigures } from './alerts-outages.ts';
+import { runOutageBench } from './alerts-outages.ts';
 import type { Incident } from './alerts-traffic.ts';
 import { DAY, HOUR, clickTimes, planTraffic, rng } from './alerts-traffic.ts';
 
@@ -80,6 +86,13 @@ function score(triggers: { linkId: string; at: number }[], incidents: Incident[]
   }
   // A second alert during the same incident (after a resolve) is not a false alarm about traffic, but it is noise: count it.
   return { detected: delays.length, incidents: incidents.length, falseAlerts: triggers.length - used.size, delays };
+}
+
+function reportOutages(name: string, f: OutageFigures): void {
+  const falses = `false alerts/100 link-days ${((100 * f.falseAlerts) / f.linkDays).toFixed(2)} (${f.falseAlerts})`;
+  process.stdout.write(
+    `${name.padEnd(22)} recall ${(f.detected / f.incidents).toFixed(3)} (${f.detected}/${f.incidents})  ${falses}  median delay ${median(f.delaysWindows).toFixed(2)} check intervals (${median(f.delaysMin).toFixed(1)} min)\n`,
+  );
 }
 
 function report(name: string, f: Figures, withFalse = true): void {
@@ -174,6 +187,28 @@ try {
   report('change rule (default)', score(triggers, plan.incidents, links));
   for (const kind of ['spike', 'drop'] as const) report(`  ${kind}s`, score(triggers, plan.incidents.filter((x) => x.kind === kind), links), false);
   report('floor: vs previous 1h', score(naive, plan.incidents, links));
+  const trafficFigures = score(triggers, plan.incidents, links);
+
+  const OUTAGE_LINKS = num('BENCH_OUTAGE_LINKS', 50);
+  const OUTAGE_DAYS = num('BENCH_OUTAGE_DAYS', 20);
+  if (OUTAGE_DAYS > 0) {
+    const { rule: out, floor } = await runOutageBench({ links: OUTAGE_LINKS, days: OUTAGE_DAYS, seed: SEED + 7, from: T0 });
+    const kinds = [...out.byKind].map(([k, v]) => `${k}: ${v.incidents}`).join(', ');
+    process.stdout.write(
+      `destination outages: ${OUTAGE_LINKS} links (a fifth priority) x ${OUTAGE_DAYS} days (${out.linkDays} link-days), ${out.incidents} outages (${kinds}), ${out.blips} blips shorter than the confirmation (${out.blipsSeen} hit by a check); ${out.checks} requests to loopback destinations in ${out.evaluations} evaluations, ${out.seconds.toFixed(1)} s\n`,
+    );
+    reportOutages('health rule (default)', out);
+    for (const [k, v] of out.byKind) process.stdout.write(`  ${k.padEnd(20)} recall ${(v.detected / Math.max(1, v.incidents)).toFixed(3)} (${v.detected}/${v.incidents})\n`);
+    reportOutages('floor: first failure', floor);
+    // Total: one delay unit for both, the trigger's evaluation window (1 h for change, the link's check interval for health).
+    const linkDays = LINKS * DAYS + out.linkDays;
+    const incidents = trafficFigures.incidents + out.incidents;
+    const detected = trafficFigures.detected + out.detected;
+    const falses = trafficFigures.falseAlerts + out.falseAlerts;
+    process.stdout.write(
+      `${'total'.padEnd(22)} recall ${(detected / incidents).toFixed(3)} (${detected}/${incidents})  false alerts/100 link-days ${((100 * falses) / linkDays).toFixed(2)} (${falses})  median delay ${median([...trafficFigures.delays, ...out.delaysWindows]).toFixed(2)} windows\n`,
+    );
+  }
   if (process.env.BENCH_DEBUG) {
     for (const t of triggers) {
       const li = links.findIndex((l) => l.id === t.linkId);
