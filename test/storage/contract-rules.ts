@@ -113,4 +113,40 @@ export function ruleContract(get: CurrentStorage): void {
     await assert.rejects(() => s.alerts.insert(makeAlert(ws.id, ruleId)));
     await s.alerts.insert(makeAlert(ws.id, ruleId, { status: 'resolved', resolvedAt: at(1) }));
   });
+
+  void it('records the last committed evaluation of a rule (Rule.evaluatedUntil) apart from its editable fields', async () => {
+    const s = get();
+    const ws = await addWorkspace(s);
+    const r = makeRule(ws.id);
+    await s.rules.insert(r);
+    assert.equal((await s.rules.getById(ws.id, r.id))?.evaluatedUntil, undefined);
+    await s.rules.markEvaluated(r.id, at(60_000));
+    assert.equal((await s.rules.getById(ws.id, r.id))?.evaluatedUntil, at(60_000));
+    await s.rules.update({ ...r, name: 'Renamed' });
+    const after = await s.rules.getById(ws.id, r.id);
+    assert.deepEqual([after?.name, after?.evaluatedUntil], ['Renamed', at(60_000)], 'an edit leaves the cursor alone');
+    await s.rules.scheduleNext(r.id, T);
+    const [claimed] = await s.rules.claimDue({ now: at(1), leaseUntil: at(300_000), types: ['threshold'], limit: 10 });
+    assert.equal(claimed?.evaluatedUntil, at(60_000), 'a claimed rule carries it to its evaluator');
+  });
+
+  void it('reads alerts by id and keeps storm state per rule and kind (upsert)', async () => {
+    const s = get();
+    const ws = await addWorkspace(s);
+    const ruleId = newId('rule');
+    const a = makeAlert(ws.id, ruleId);
+    const b = makeAlert(ws.id, ruleId, { fingerprint: `${ruleId}:lnk_y`, subject: 'lnk_y', linkId: 'lnk_y' });
+    await s.alerts.insert(a);
+    await s.alerts.insert(b);
+    assert.deepEqual((await s.alerts.getMany(ws.id, [b.id, a.id, 'alert_missing'])).sort((x, y) => x.id.localeCompare(y.id)), [a, b]);
+    assert.deepEqual(await s.alerts.getMany('ws_other', [a.id]), []);
+    assert.equal(await s.alerts.getStorm(ruleId, 'triggered'), undefined);
+    const storm = { ruleId, workspaceId: ws.id, kind: 'triggered' as const, windowStart: T, windowEnd: at(900_000), notified: 12, groupedAt: at(60_000), pending: [a.id, b.id] };
+    await s.alerts.saveStorm(storm);
+    assert.deepEqual(await s.alerts.getStorm(ruleId, 'triggered'), storm);
+    assert.equal(await s.alerts.getStorm(ruleId, 'resolved'), undefined);
+    const next = { ...storm, windowStart: at(900_000), windowEnd: at(1_800_000), notified: 2, groupedAt: null, pending: [] };
+    await s.alerts.saveStorm(next);
+    assert.deepEqual(await s.alerts.getStorm(ruleId, 'triggered'), next);
+  });
 }

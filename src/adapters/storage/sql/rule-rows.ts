@@ -50,7 +50,8 @@ export function ruleFromRow(r: Selectable<RulesTable>): Rule {
     enabled: Boolean(r.enabled),
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
-    evaluatedUntil: toIsoOrNull(r.evaluated_until),
+    // Only once evaluated: a rule as the API wrote it has no such field.
+    ...(r.evaluated_until === null || r.evaluated_until === undefined ? {} : { evaluatedUntil: toIso(r.evaluated_until) }),
   };
 }
 
