@@ -56,7 +56,7 @@ describe('pagerduty destination', () => {
     const result = await pd.send(makeCtx(event, endpoint()));
     assert.equal(result.ok, true, result.error ?? '');
     const body = lastBody();
-    assert.equal(body.dedup_key, event.data.alert?.fingerprint);
+    assert.equal(body.dedup_key, (event.data.alert as { fingerprint: string }).fingerprint);
     assert.match(body.payload.summary, /^Escalated: Click spike on campaign links on go\.acme\.example\/spring: go\.acme\.example\/spring got 1,240 clicks/);
     assert.equal(body.payload.custom_details.escalation, 'Escalated: not acknowledged within 30m');
     assert.equal(body.payload.custom_details.Escalated, 'not acknowledged within 30m (triggered 2026-03-14T09:30:00.000Z)');

@@ -70,7 +70,7 @@ describe('slack destination', () => {
     assert.equal(msg.blocks[1].fields[0].text, '*Links affected*\n12');
     assert.equal(msg.blocks[2].text.text, '*Worst cases* (of 12)\n• /spring got 1240 clicks in 15m (threshold 600)\n• /summer got 900 clicks in 15m (threshold 600)');
     const resolved = renderSlackMessage(groupedAlertEvent('resolved')) as unknown as { blocks: { text: { text: string } }[] };
-    assert.equal(resolved.blocks[0].text.text, 'Resolved: 12 links recovered from Click spike on campaign links');
+    assert.equal(resolved.blocks[0]?.text.text, 'Resolved: 12 links recovered from Click spike on campaign links');
   });
 
   it('shows country and device for clicks, and escapes Slack control characters', () => {
