@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { deliverClaimed } from '../domain/delivery/deliver-claimed.ts';
+import { createFinishBatcher } from '../domain/delivery/finish-batcher.ts';
 import type { EngineDeps } from '../domain/delivery/engine-deps.ts';
 import type { ProbeReport } from '../domain/delivery/probe-endpoints.ts';
 import { probeEndpoints } from '../domain/delivery/probe-endpoints.ts';
@@ -52,7 +53,9 @@ const COALESCE_MS = 5;
 const DEFAULT_GRACE_MS = 10_000;
 
 export function createDeliveryDispatcher(opts: DispatcherOptions): DeliveryDispatcher {
-  const { engine, concurrency, pollMs } = opts;
+  const { concurrency, pollMs } = opts;
+  // This worker's finished attempts are committed in groups (finish-batcher.ts).
+  const engine: EngineDeps = { ...opts.engine, finish: opts.engine.finish ?? createFinishBatcher(opts.engine.storage.deliveries) };
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBase62(6)}`;
   const onError = opts.onError ?? ((err: unknown) => process.emitWarning(`delivery dispatcher: ${String(err)}`));
   const inFlight = new Set<Promise<unknown>>();

@@ -122,6 +122,50 @@ export function deliveryContract(get: CurrentStorage): void {
     assert.deepEqual([d?.status, d?.attempts, d?.nextAttemptAt, d?.lastStatus, d?.leaseOwner], ['retrying', 2, at(90_000), 500, null]);
   });
 
+  void it('finish and finishMany write the attempt log with the outcome; each is lease-guarded, a stale one still logs its attempt', async () => {
+    const s = get();
+    const { ws, ep, rows } = await setup(s, 3);
+    const claimed = await claim(s, 'w', T);
+    assert.equal(claimed.length, 3);
+    const [a, b, c] = claimed as [(typeof claimed)[0], (typeof claimed)[0], (typeof claimed)[0]];
+    const log = (id: string, n: number, status: number) => ({
+      deliveryId: id, n, at: at(500), request: { method: 'POST', url: ep.url!, headers: { 'webhook-id': id }, body: '{}' },
+      response: { status, headers: {}, body: 'ok' }, durationMs: 7, errorClass: null, error: null,
+    });
+    assert.equal(await s.deliveries.finish(outcome(a, 'w', 1, { log: log(a.id, 1, 200) })), true);
+    assert.deepEqual((await s.deliveries.listAttempts(a.id)).map((x) => [x.n, x.response?.status]), [[1, 200]]);
+    // c's lease passes to another worker before w reports on it.
+    await s.deliveries.postpone(c.id, 'w', 1, at(-1), T);
+    await claim(s, 'x', at(1), 1);
+    const oks = await s.deliveries.finishMany([
+      outcome(b, 'w', 1, { status: 'retrying', nextAttemptAt: at(9000), lastStatus: 503, log: log(b.id, 1, 503) }),
+      outcome(c, 'w', 1, { log: log(c.id, 1, 200) }),
+      outcome(a, 'w', 1, { log: log(a.id, 1, 200) }),
+    ]);
+    assert.deepEqual(oks, [true, false, false], 'c: stale lease; a: finished already');
+    const gotB = await s.deliveries.getById(ws.id, b.id);
+    assert.deepEqual([gotB?.status, gotB?.nextAttemptAt, gotB?.lastStatus, gotB?.leaseOwner], ['retrying', at(9000), 503, null]);
+    const gotC = await s.deliveries.getById(ws.id, c.id);
+    assert.deepEqual([gotC?.status, gotC?.leaseOwner], ['delivering', 'x']);
+    assert.deepEqual((await s.deliveries.listAttempts(b.id)).map((x) => [x.n, x.response?.status]), [[1, 503]]);
+    assert.deepEqual((await s.deliveries.listAttempts(c.id)).map((x) => x.n), [1], 'the request was made: logged even though stale');
+    assert.deepEqual((await s.deliveries.listAttempts(a.id)).map((x) => x.n), [1], 'a repeated (delivery, n) is ignored');
+    assert.deepEqual(await s.deliveries.finishMany([]), []);
+    // Inside a caller's transaction, rolled back with it.
+    const [again] = await claim(s, 'y', at(10_000), 1);
+    assert.deepEqual([again?.id, again?.attempts], [b.id, 2], 'b is due again');
+    await assert.rejects(
+      s.transaction(async (tx) => {
+        assert.equal(await tx.deliveries.finishMany([outcome(again!, 'y', again!.attempts, { log: log(again!.id, again!.attempts, 200) })]).then((r) => r[0]), true);
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    assert.equal((await s.deliveries.getById(ws.id, again!.id))?.status, 'delivering');
+    assert.deepEqual((await s.deliveries.listAttempts(b.id)).map((x) => x.n), [1], 'attempt 2 rolled back with its outcome');
+    assert.equal(rows.length, 3);
+  });
+
   void it('postponeMany gives back only the attempts this owner still holds, uncounted, in one call', async () => {
     const s = get();
     const { ws, rows } = await setup(s, 4);

@@ -8,8 +8,8 @@ import { slotIntervalMs } from './rate-limit.ts';
 import { judgeAttempt } from './retry-schedule.ts';
 import { sendAttempt } from './send-attempt.ts';
 
-// One claimed delivery, start to finish: rate-limit slot, send, log the
-// attempt, and record the outcome with a lease-checked finish().
+// One claimed delivery, start to finish: rate-limit slot, send, and record
+// the outcome with its attempt log in a lease-checked finish().
 
 type Outcome = AttemptReport['outcome'];
 
@@ -42,8 +42,9 @@ export async function deliverClaimed(deps: EngineDeps, owner: string, delivery: 
     deps.onAttempt?.({ kind: endpoint?.kind ?? 'http', outcome, durationMs: result?.durationMs ?? 0, errorClass: result?.errorClass ?? null, lagMs });
     return outcome;
   };
+  const finishOutside = deps.finish ?? ((o: DeliveryOutcome) => storage.deliveries.finish(o));
   const finish = async (o: Omit<DeliveryOutcome, 'id' | 'owner' | 'attempt' | 'now'>, result: SendResult | null, outcome: Outcome): Promise<Outcome> => {
-    const ok = await storage.deliveries.finish({ ...base, now: clock.now().toISOString(), ...o });
+    const ok = await finishOutside({ ...base, now: clock.now().toISOString(), ...o });
     return report(ok ? outcome : 'stale', result);
   };
   const noSend = { attempted: false, nextAttemptAt: null, lastStatus: delivery.lastStatus, lastError: delivery.lastError, lastErrorClass: delivery.lastErrorClass };
@@ -62,12 +63,12 @@ export async function deliverClaimed(deps: EngineDeps, owner: string, delivery: 
     return report(ok ? 'postponed' : 'stale');
   }
 
-  const result = await sendAttempt(storage, clock, deps.destinations.get(endpoint.kind), delivery, event, endpoint);
+  const { result, log } = await sendAttempt(storage, clock, deps.destinations.get(endpoint.kind), delivery, event, endpoint);
   const now = clock.now();
   const verdict = judgeAttempt(result, delivery.attempts - delivery.retryBase, deps.random ?? Math.random);
 
   if (verdict.kind === 'succeeded') {
-    const outcome = await finish({ status: 'succeeded', nextAttemptAt: null, ...lastOf(result) }, result, 'succeeded');
+    const outcome = await finish({ status: 'succeeded', nextAttemptAt: null, ...lastOf(result), log }, result, 'succeeded');
     if (endpoint.failingSince !== null) await storage.endpoints.markHealthy(endpoint.id);
     return outcome;
   }
@@ -75,7 +76,7 @@ export async function deliverClaimed(deps: EngineDeps, owner: string, delivery: 
   if (verdict.kind === 'gone') {
     let outcome: Outcome = 'failed';
     const disabled = await storage.transaction(async (tx) => {
-      const ok = await tx.deliveries.finish({ ...base, now: now.toISOString(), status: 'failed', nextAttemptAt: null, ...lastOf(result) });
+      const ok = await tx.deliveries.finish({ ...base, now: now.toISOString(), status: 'failed', nextAttemptAt: null, ...lastOf(result), log });
       if (!ok) outcome = 'stale';
       return disableEndpoint(tx, endpoint, 'gone', now, result);
     });
@@ -89,7 +90,7 @@ export async function deliverClaimed(deps: EngineDeps, owner: string, delivery: 
   const retry = verdict.kind === 'retry';
   const status = retry ? (disabling ? 'held' : 'retrying') : 'failed';
   const nextAttemptAt = retry && !disabling ? new Date(now.getTime() + verdict.delayMs).toISOString() : null;
-  const outcomeRow = { status, nextAttemptAt, ...lastOf(result) } as const;
+  const outcomeRow = { status, nextAttemptAt, ...lastOf(result), log } as const;
   if (!disabling) return finish(outcomeRow, result, status);
 
   let outcome: Outcome = status;

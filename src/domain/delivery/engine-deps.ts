@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Destination, ErrorClass } from './destination.ts';
 import type { EndpointKind } from './endpoint.ts';
 import type { DeliverySignal } from './delivery-signal.ts';
+import type { DeliveryOutcome } from './ports.ts';
 
 /** What happened to one claimed delivery, for metrics and logs. */
 export interface AttemptReport {
@@ -29,6 +30,11 @@ export interface EngineDeps {
   signal?: DeliverySignal;
   replayRatePerSecond?: number;
   onAttempt?(report: AttemptReport): void;
+  /**
+   * Ends an attempt outside a transaction. The dispatcher passes a
+   * group-committing one (finish-batcher.ts); default storage.deliveries.finish.
+   */
+  finish?: (outcome: DeliveryOutcome) => Promise<boolean>;
 }
 
 /**

@@ -108,6 +108,11 @@ export interface DeliveryOutcome {
   lastStatus: number | null;
   lastError: string | null;
   lastErrorClass: ErrorClass | null;
+  /**
+   * The attempt's log row, appended in the same transaction as the outcome
+   * (and even when the lease turned out stale: the request was made).
+   */
+  log?: DeliveryAttempt;
 }
 
 /** Which deliveries a replay puts back in the queue. All given keys must match. */
@@ -196,8 +201,17 @@ export interface DeliveryRepo {
   claimById(id: string, from: DeliveryStatus[], req: Omit<ClaimRequest, 'limit'>): Promise<Delivery | undefined>;
   /** Appends to the attempt log; a repeated (delivery, n) is ignored. */
   recordAttempt(attempt: DeliveryAttempt): Promise<void>;
-  /** Ends an attempt. One statement; false when the lease is no longer this owner's attempt. */
+  /**
+   * Ends an attempt: one statement, or with its log one transaction of two.
+   * False when the lease is no longer this owner's attempt.
+   */
   finish(outcome: DeliveryOutcome): Promise<boolean>;
+  /**
+   * Ends several attempts, their logs included, in ONE transaction: a
+   * worker's completions are grouped into it (finish-batcher.ts). Each is
+   * guarded like finish(); the answers are in the same order.
+   */
+  finishMany(outcomes: DeliveryOutcome[]): Promise<boolean[]>;
   /**
    * Gives the attempt back without counting it: back to its previous waiting
    * status, due at `until`. For a rate limit (holdSlot, the default) it keeps

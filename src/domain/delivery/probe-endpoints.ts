@@ -36,9 +36,9 @@ async function probeOne(deps: EngineDeps, owner: string, endpoint: Endpoint): Pr
     return 'lost_race';
   }
 
-  const result = await sendAttempt(storage, clock, deps.destinations.get(endpoint.kind), delivery, event, endpoint);
+  const { result, log } = await sendAttempt(storage, clock, deps.destinations.get(endpoint.kind), delivery, event, endpoint);
   const at = clock.now();
-  const base = { id: delivery.id, owner, attempt: delivery.attempts, now: at.toISOString() };
+  const base = { id: delivery.id, owner, attempt: delivery.attempts, now: at.toISOString(), log };
   const last = { lastStatus: result.response?.status ?? null, lastError: result.error, lastErrorClass: result.errorClass };
   if (judgeAttempt(result, 1, () => 0.5).kind !== 'succeeded') {
     // Back to held: it goes out with the others once the endpoint is back.

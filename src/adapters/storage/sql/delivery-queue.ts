@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import type { DeliveryRepo } from '../../../domain/delivery/ports.ts';
+import type { DeliveryOutcome, DeliveryRepo } from '../../../domain/delivery/ports.ts';
+import type { Db } from './database.ts';
 import type { RepoContext } from './repo-context.ts';
-import { deliveryFromRow } from './delivery-rows.ts';
+import { atomic } from './repo-context.ts';
+import { attemptToRow, deliveryFromRow } from './delivery-rows.ts';
 import { toIsoOrNull, toMs } from './row-mapping.ts';
 
 // The queue half of DeliveryRepo. As in graphile/worker (getJobs.ts,
@@ -13,14 +15,18 @@ import { toIsoOrNull, toMs } from './row-mapping.ts';
 //   rows due for an attempt and rows whose worker died.
 // - finish / postpone(Many): only for the lease owner AND the attempt number it
 //   claimed, and only while the row is still 'delivering': a worker whose
-//   lease expired and was re-claimed by another updates nothing.
+//   lease expired and was re-claimed by another updates nothing. A finish
+//   carries its attempt's log row, written in the same transaction, and a
+//   worker's finishes are grouped (finishMany): on SQLite every statement
+//   outside a transaction is a commit of its own, and the attempt insert
+//   plus the finish were two commits per delivery.
 //
 // PostgreSQL: the claim's subquery takes FOR UPDATE SKIP LOCKED, so workers
 // in many processes claim disjoint rows without waiting for each other.
 // SQLite: one UPDATE ... RETURNING statement is its own write transaction
 // (the file has one writer at a time), and one in-process worker runs.
 
-type QueueRepo = Pick<DeliveryRepo, 'claim' | 'claimById' | 'finish' | 'postpone' | 'postponeMany' | 'release' | 'holdPending' | 'skipPending' | 'requeue' | 'nextDueAt'>;
+type QueueRepo = Pick<DeliveryRepo, 'claim' | 'claimById' | 'finish' | 'finishMany' | 'postpone' | 'postponeMany' | 'release' | 'holdPending' | 'skipPending' | 'requeue' | 'nextDueAt'>;
 
 const WAITING = ['pending', 'retrying'] as const;
 /**
@@ -48,6 +54,51 @@ function takeLease(owner: string, nowMs: number, leaseMs: number) {
     next_attempt_at: nowMs + leaseMs,
     updated_at: nowMs,
   } as const;
+}
+
+/** The lease-guarded end of one attempt: only its owner's, for the attempt it claimed, while still delivering. */
+async function finishOne(db: Db, o: DeliveryOutcome): Promise<boolean> {
+  const nowMs = toMs(o.now);
+  const final = o.status === 'succeeded' || o.status === 'failed';
+  const res = await db
+    .updateTable('deliveries')
+    .set({
+      status: o.status,
+      ...(o.attempted === false ? { attempts: sql<number>`attempts - 1` } : {}),
+      next_attempt_at: o.status === 'retrying' && o.nextAttemptAt !== null ? toMs(o.nextAttemptAt) : null,
+      lease_owner: null,
+      lease_expires_at: null,
+      rate_slot_at: null,
+      last_status: o.lastStatus,
+      last_error: o.lastError,
+      last_error_class: o.lastErrorClass,
+      updated_at: nowMs,
+      completed_at: final ? nowMs : null,
+    })
+    .where('id', '=', o.id)
+    .where('lease_owner', '=', o.owner)
+    .where('attempts', '=', o.attempt)
+    .where('status', '=', 'delivering')
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+/** Attempt-log rows per INSERT: 100 × 8 columns, far under both engines' parameter limits. */
+const ATTEMPT_ROWS_PER_STATEMENT = 100;
+
+/** Inside a transaction: the outcomes' attempt logs (a repeated (delivery, n) is ignored), then each guarded finish. */
+async function finishAll(tx: Db, outcomes: DeliveryOutcome[]): Promise<boolean[]> {
+  const logs = outcomes.flatMap((o) => (o.log === undefined ? [] : [attemptToRow(o.log)]));
+  for (let i = 0; i < logs.length; i += ATTEMPT_ROWS_PER_STATEMENT) {
+    await tx
+      .insertInto('delivery_attempts')
+      .values(logs.slice(i, i + ATTEMPT_ROWS_PER_STATEMENT))
+      .onConflict((oc) => oc.columns(['delivery_id', 'n']).doNothing())
+      .execute();
+  }
+  const ok: boolean[] = [];
+  for (const o of outcomes) ok.push(await finishOne(tx, o));
+  return ok;
 }
 
 export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
@@ -80,30 +131,11 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       return row && deliveryFromRow(row);
     },
 
-    async finish(o) {
-      const nowMs = toMs(o.now);
-      const final = o.status === 'succeeded' || o.status === 'failed';
-      const res = await db
-        .updateTable('deliveries')
-        .set({
-          status: o.status,
-          ...(o.attempted === false ? { attempts: sql<number>`attempts - 1` } : {}),
-          next_attempt_at: o.status === 'retrying' && o.nextAttemptAt !== null ? toMs(o.nextAttemptAt) : null,
-          lease_owner: null,
-          lease_expires_at: null,
-          rate_slot_at: null,
-          last_status: o.lastStatus,
-          last_error: o.lastError,
-          last_error_class: o.lastErrorClass,
-          updated_at: nowMs,
-          completed_at: final ? nowMs : null,
-        })
-        .where('id', '=', o.id)
-        .where('lease_owner', '=', o.owner)
-        .where('attempts', '=', o.attempt)
-        .where('status', '=', 'delivering')
-        .executeTakeFirst();
-      return res.numUpdatedRows > 0n;
+    finish: (o) => (o.log === undefined ? finishOne(db, o) : atomic(ctx, async (tx) => (await finishAll(tx, [o]))[0] as boolean)),
+
+    async finishMany(outcomes) {
+      if (outcomes.length === 0) return [];
+      return atomic(ctx, (tx) => finishAll(tx, outcomes));
     },
 
     async postpone(id, owner, attempt, until, now, holdSlot = true) {
