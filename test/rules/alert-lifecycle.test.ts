@@ -252,6 +252,29 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(alertOf(last).id, (await s.alerts.list(w.wsId, { linkId: w.links[0]!.id }, { limit: 5 })).items[0]!.id);
     });
 
+    it('an alert held by storm control is not escalated before its grouped message went out', async () => {
+      // Response time 5 min, shorter than the 15 min storm window.
+      const w = await makeWorld(s, { links: 30, rule: { responseTimeMs: 5 * MIN, cooldownMs: 120 * MIN } });
+      for (const l of w.links.slice(0, 12)) w.script.set(l.id, true);
+      await w.tick(); // 12 at once: grouped, the window's grouped message is out
+      for (const l of w.links.slice(12, 20)) w.script.set(l.id, true);
+      await w.tick(); // 8 more: held until the window ends
+      for (let i = 0; i < 6; i++) await w.tick();
+      let escalated = await w.sent(w.escalation);
+      assert.deepEqual(escalated.map((e) => alertOf(e).group?.count), [12], 'only the 12 the team was told about');
+      for (let i = 0; i < 8; i++) await w.tick(); // the window ends (t+16m): the 8 go out
+      const notified = await w.sent(w.notify);
+      assert.equal(notified.length, 2, 'the 8 held went out grouped at the window end');
+      // Their response time (5 min from the trigger) passed while they were held: they escalate with their grouped message, not before.
+      escalated = await w.sent(w.escalation);
+      assert.equal(escalated.length, 9, '8 in one evaluation is under the storm threshold: escalated one by one');
+      for (const e of escalated.slice(1)) {
+        assert.equal(alertOf(e).escalated, true);
+        assert.equal(alertOf(e).response_time, '5m');
+        assert.equal(e.timestamp, notified[1]!.timestamp);
+      }
+    });
+
     it('storm control: with cooldown 0 the window is one evaluation (nothing is held)', async () => {
       const w = await makeWorld(s, { links: 30, rule: { responseTimeMs: null, cooldownMs: 0 } });
       for (const l of w.links.slice(0, 15)) w.script.set(l.id, true);

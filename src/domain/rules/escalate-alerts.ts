@@ -10,7 +10,8 @@ import type { Alert, Rule } from './rule.ts';
 // alert.triggered with `escalated: true` (same id and fingerprint, so a
 // PagerDuty escalation endpoint dedups it with nothing else). escalatedAt is
 // set in the same transaction, so it is never sent twice. Snoozed alerts wait:
-// snoozing is a human saying "I know". Acknowledging stops it for good.
+// snoozing is a human saying "I know". Acknowledging stops it for good. An
+// alert held by storm control waits until its grouped message went out.
 // Many at once are grouped like any storm (alert-messages.ts).
 //
 // It runs after each evaluation of the rule, so it is as punctual as the
@@ -29,7 +30,13 @@ export async function escalateAlerts(deps: LifecycleDeps, rule: Rule, links: rea
   const now = deps.clock.now();
   const at = now.toISOString();
   const { escalated, messages } = await deps.storage.transaction(async (tx) => {
-    const due = (await tx.alerts.listOpen(rule.id)).filter((a) => isDueForEscalation(rule, a, now.getTime()));
+    let due = (await tx.alerts.listOpen(rule.id)).filter((a) => isDueForEscalation(rule, a, now.getTime()));
+    if (due.length > 0) {
+      // An alert storm control still holds (storm-control.ts) has not reached the rule's endpoints yet:
+      // nobody could have acknowledged it, so it waits for its grouped message before it escalates.
+      const held = new Set((await tx.alerts.getStorm(rule.id, 'triggered'))?.pending ?? []);
+      due = due.filter((a) => !held.has(a.id));
+    }
     if (due.length === 0) return { escalated: [] as Alert[], messages: [] as EventEnvelope[] };
     const linkMap = new Map(links.map((l) => [l.id, l]));
     for (const a of due) {
