@@ -97,6 +97,15 @@ for (const storage of ['sqlite', 'postgres'] as const) {
       assert.equal(missing.body.error.code, 'not_found');
     });
 
+    it('defaults the class from the events: report events only make a report endpoint', async () => {
+      const digest = await t.api('POST', '/api/v1/endpoints', { kind: 'http', url: ok.url, events: ['report.summary', 'link.clicked', 'qr.scanned'] });
+      assert.equal(digest.body.class, 'report');
+      const mixed = await t.api('POST', '/api/v1/endpoints', { kind: 'http', url: ok.url, events: ['report.summary', 'link.created'] });
+      assert.equal(mixed.body.class, 'alert');
+      const chosen = await t.api('POST', '/api/v1/endpoints', { kind: 'http', url: ok.url, events: ['report.summary'], class: 'alert' });
+      assert.equal(chosen.body.class, 'alert');
+    });
+
     it('PATCH changes fields, disables and re-enables; DELETE removes', async () => {
       const created = await t.api('POST', '/api/v1/endpoints', { kind: 'http', url: ok.url, events: ['link.created'] });
       const id = created.body.id as string;

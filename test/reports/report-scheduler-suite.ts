@@ -33,7 +33,7 @@ export function reportSchedulerSuite(kind: StorageKind): void {
       opened = await openTestStorage(kind);
       storage = opened.storage;
       ws = await addWorkspace(storage);
-      const ep = { ...makeEndpoint('http', {}, 'https://hooks.example/r'), id: newId('endpoint'), workspaceId: ws.id };
+      const ep = { ...makeEndpoint('http', {}, 'https://hooks.example/r'), id: newId('endpoint'), workspaceId: ws.id, class: 'report' as const };
       await storage.endpoints.insert(ep);
       endpointId = ep.id;
     });

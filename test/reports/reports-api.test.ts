@@ -61,5 +61,24 @@ for (const kind of ['sqlite', 'postgres'] as StorageKind[]) {
       const unknown = await t.api('POST', '/api/v1/reports', { name: 'x', cron: '0 7 * * *', endpoint_ids: [endpointId], every: 'day' });
       assert.equal(unknown.body.error.details.fields[0].field, 'every');
     });
+
+    it('sends reports to report endpoints only: an alert endpoint is refused until its class changes', async () => {
+      const pager = await t.api('POST', '/api/v1/endpoints', { kind: 'http', url: 'http://127.0.0.1:9/pager', events: ['alert.triggered', 'report.summary'] });
+      assert.equal(pager.body.class, 'alert');
+      const body = { name: 'Daily', cron: '0 7 * * *', endpoint_ids: [endpointId, pager.body.id] };
+      const refused = await t.api('POST', '/api/v1/reports', body);
+      assert.equal(refused.status, 422);
+      assert.equal(refused.body.error.code, 'validation_failed');
+      assert.equal(refused.body.error.details.fields.length, 1);
+      assert.equal(refused.body.error.details.fields[0].field, 'endpoint_ids.1');
+      assert.match(refused.body.error.details.fields[0].message, /alert endpoint/);
+      const created = await t.api('POST', '/api/v1/reports', { ...body, endpoint_ids: [endpointId] });
+      assert.equal(created.status, 201);
+      const patch = await t.api('PATCH', `/api/v1/reports/${created.body.id}`, { endpoint_ids: [pager.body.id] });
+      assert.equal(patch.status, 422);
+      // Mixing is explicit: the endpoint becomes a report endpoint.
+      assert.equal((await t.api('PATCH', `/api/v1/endpoints/${pager.body.id}`, { class: 'report' })).status, 200);
+      assert.equal((await t.api('POST', '/api/v1/reports', body)).status, 201);
+    });
   });
 }

@@ -1,3 +1,4 @@
+import { EVENT_CATALOGUE, isEventType } from '../events/catalogue.ts';
 import { newId } from '../shared/ids.ts';
 import { checkEndpoint } from './check-endpoint.ts';
 import type { DeliveryDeps } from './delivery-deps.ts';
@@ -6,6 +7,16 @@ import { parseCreateEndpoint } from './endpoint-input.ts';
 import { newWebhookSecret } from './sign-webhook.ts';
 
 type Deps = Pick<DeliveryDeps, 'storage' | 'clock' | 'destinations' | 'checkOutboundUrl'>;
+
+/**
+ * The class an endpoint gets when the body names none: `report` when every
+ * event it subscribes to is a reporting event (summaries, clicks, scans),
+ * else `alert`. A digest channel created with `events: ["report.summary"]`
+ * is then accepted by report schedules without a second setting.
+ */
+export function defaultEndpointClass(events: readonly string[]): Endpoint['class'] {
+  return events.length > 0 && events.every((t) => isEventType(t) && EVENT_CATALOGUE[t].class === 'report') ? 'report' : 'alert';
+}
 
 /**
  * Creates an endpoint from an API body. Every kind gets a signing secret
@@ -26,7 +37,7 @@ export async function createEndpoint(deps: Deps, workspaceId: string, body: unkn
     settings: input.settings ?? {},
     events: [...new Set(input.events)],
     filter: input.filter ?? {},
-    class: input.class ?? 'alert',
+    class: input.class ?? defaultEndpointClass(input.events),
     owner: input.owner ?? null,
     rateLimitPerSecond: input.rate_limit_per_second ?? null,
     enabled,

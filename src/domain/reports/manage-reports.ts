@@ -15,10 +15,22 @@ export interface ReportDeps {
   clock: Clock;
 }
 
-/** Every named endpoint must exist in this workspace: a typo would silently send the report nowhere. */
+/**
+ * Every named endpoint must exist in this workspace (a typo would silently
+ * send the report nowhere) and be a `report` endpoint: reports and alerts
+ * never share a firehose, so an on-call pager does not ring for a daily
+ * summary. Mixing them is explicit: PATCH the endpoint's `class`.
+ */
 async function checkEndpoints(storage: Storage, workspaceId: string, ids: readonly string[]): Promise<void> {
-  const found = new Set((await storage.endpoints.getMany([...ids])).filter((e) => e.workspaceId === workspaceId).map((e) => e.id));
-  const problems = ids.flatMap((id, i) => (found.has(id) ? [] : [{ field: `endpoint_ids.${i}`, message: `no endpoint ${id} in this workspace` }]));
+  const found = new Map((await storage.endpoints.getMany([...ids])).filter((e) => e.workspaceId === workspaceId).map((e) => [e.id, e]));
+  const problems = ids.flatMap((id, i) => {
+    const endpoint = found.get(id);
+    if (!endpoint) return [{ field: `endpoint_ids.${i}`, message: `no endpoint ${id} in this workspace` }];
+    if (endpoint.class !== 'report') {
+      return [{ field: `endpoint_ids.${i}`, message: `endpoint ${id} is an ${endpoint.class} endpoint; reports go to report endpoints only unless you change the endpoint's class to report` }];
+    }
+    return [];
+  });
   if (problems.length > 0) throw validationError(problems);
 }
 
