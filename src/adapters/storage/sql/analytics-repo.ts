@@ -12,8 +12,8 @@ import { clickFromRow } from './row-mapping.ts';
 // and test traffic excluded, whole UTC days, a click dimension) reads their
 // running totals (analytics-running-read.ts) plus the clicks past the rollup
 // cursor (seconds' worth); any other reads raw clicks. Benchmark: 30-day top
-// countries over 1 M clicks take ~770 ms from raw and a few ms from the
-// rollups on this box (BENCHMARKS.md).
+// countries over 1 M clicks take ~270 ms from raw and ~4 ms from the rollups
+// on this box, 3 of them reading the unfolded tail (BENCHMARKS.md).
 
 /**
  * Most unfolded clicks the rollup path adds from raw: 20,000 is 20 s of

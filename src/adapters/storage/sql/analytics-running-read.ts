@@ -5,8 +5,9 @@ import type { SqlDialect } from './sql-dialect.ts';
 // Reads of the running totals (analytics_running, see analytics-running-write.ts).
 // A value's count over [from, to) is its last row before `to` minus its last
 // row before `from`: two index seeks whatever the range's length. Measured on
-// 2,000 links x 90 days (BENCHMARKS.md): a 30-day top 10 links takes ~6 ms
-// this way against ~115 ms summing the ~60,000 daily rows it replaced.
+// 2,000 links x 90 days (bench/analytics-shapes.ts, BENCHMARKS.md): a top 10
+// links takes ~11 ms over 30 days and ~10 ms over 90, against ~14 and ~45 ms
+// summing the daily rows this replaced.
 
 export interface RunningCount {
   value: string;
