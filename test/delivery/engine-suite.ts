@@ -152,4 +152,30 @@ export function engineSuite(kind: StorageKind): void {
     assert.equal(rx.requests.length, 3);
     assert.ok((await deliveriesOf(t, ep.id)).every((d) => d.status === 'succeeded' && d.attempts === 1));
   });
+
+  void it("Slack's 1/s belongs to the webhook URL: two endpoints on one URL share it, another URL has its own", async () => {
+    const a = await addEndpoint(t, `${rx.url}/hooks/one`, { kind: 'slack' });
+    const b = await addEndpoint(t, `${rx.url}/hooks/one`, { kind: 'slack' });
+    const c = await addEndpoint(t, `${rx.url}/hooks/two`, { kind: 'slack' });
+    await emit(t, linkCreated(t), linkCreated(t));
+    const w = t.dispatcher();
+    const perSecond: Record<string, number>[] = [];
+    for (let second = 0; second < 5; second++) {
+      const before = rx.requests.length;
+      await w.runOnce();
+      const counts: Record<string, number> = {};
+      for (const r of rx.requests.slice(before)) counts[r.path] = (counts[r.path] ?? 0) + 1;
+      perSecond.push(counts);
+      t.clock.advance(1000);
+    }
+    // /hooks/one carries 4 deliveries (2 events × 2 endpoints): one a second, over 4 s; /hooks/two's 2 take 2 s.
+    assert.deepEqual(perSecond, [
+      { '/hooks/one': 1, '/hooks/two': 1 },
+      { '/hooks/one': 1, '/hooks/two': 1 },
+      { '/hooks/one': 1 },
+      { '/hooks/one': 1 },
+      {},
+    ]);
+    for (const ep of [a, b, c]) assert.ok((await deliveriesOf(t, ep.id)).every((d) => d.status === 'succeeded' && d.attempts === 1));
+  });
 }

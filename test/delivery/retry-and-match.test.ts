@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Endpoint } from '../../src/domain/delivery/endpoint.ts';
 import { matchEndpoint } from '../../src/domain/delivery/match-endpoint.ts';
+import { rateLimitKey } from '../../src/domain/delivery/rate-limit.ts';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS, judgeAttempt, retryDelayMs } from '../../src/domain/delivery/retry-schedule.ts';
 import { EVENT_CATALOGUE } from '../../src/domain/events/catalogue.ts';
 import type { EventEnvelope } from '../../src/domain/events/envelope.ts';
@@ -74,5 +75,17 @@ void describe('endpoint matching', () => {
     const subject = (disabled.data.endpoint as { id: string }).id;
     assert.equal(matchEndpoint(ep({ id: subject, events: ['endpoint.disabled'] }), disabled), false);
     assert.equal(matchEndpoint(ep({ events: ['endpoint.disabled'] }), disabled), true);
+  });
+});
+
+void describe('rate-limit key', () => {
+  void it('is the webhook URL for Slack (hashed: the URL is a credential), the endpoint for every other kind', () => {
+    const url = 'https://hooks.slack.com/services/T0/B0/secretpart';
+    const one = rateLimitKey({ id: 'ep_1', kind: 'slack', url });
+    assert.equal(rateLimitKey({ id: 'ep_2', kind: 'slack', url }), one);
+    assert.notEqual(rateLimitKey({ id: 'ep_1', kind: 'slack', url: `${url}x` }), one);
+    assert.ok(!one.includes('secretpart'));
+    assert.equal(rateLimitKey({ id: 'ep_3', kind: 'http', url }), 'ep_3');
+    assert.equal(rateLimitKey({ id: 'ep_4', kind: 'teams', url }), 'ep_4');
   });
 });

@@ -4,7 +4,7 @@ import type { Endpoint } from './endpoint.ts';
 import type { AttemptReport, EngineDeps } from './engine-deps.ts';
 import { disableEndpoint } from './endpoint-health.ts';
 import type { Delivery, DeliveryOutcome } from './ports.ts';
-import { slotIntervalMs } from './rate-limit.ts';
+import { rateLimitKey, slotIntervalMs } from './rate-limit.ts';
 import { judgeAttempt } from './retry-schedule.ts';
 import { sendAttempt } from './send-attempt.ts';
 
@@ -25,7 +25,7 @@ async function waitForSlot(deps: EngineDeps, delivery: Delivery, endpoint: Endpo
   const interval = slotIntervalMs(endpoint);
   if (interval === null) return null;
   if (delivery.rateSlotAt !== null && Date.parse(delivery.rateSlotAt) <= nowMs) return null;
-  const slot = await deps.storage.endpoints.reserveSlot(endpoint.id, nowMs, interval);
+  const slot = await deps.storage.endpoints.reserveSlot(rateLimitKey(endpoint), nowMs, interval);
   return slot > nowMs ? slot : null;
 }
 

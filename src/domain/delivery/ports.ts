@@ -175,11 +175,12 @@ export interface EndpointRepo {
   /** When to probe a disabled endpoint next (after a failed probe). */
   scheduleProbe(id: string, at: string): Promise<void>;
   /**
-   * The endpoint's rate-limit slot, shared by every worker: atomically
-   * reserves the first free slot at or after nowMs (slots are intervalMs
-   * apart) and returns its start (epoch ms). Start ≤ nowMs: send now.
+   * A rate-limit slot, shared by every worker: atomically reserves the first
+   * free slot of `key` (rateLimitKey(): the endpoint, or a Slack webhook URL)
+   * at or after nowMs (slots are intervalMs apart) and returns its start
+   * (epoch ms). Start ≤ nowMs: send now.
    */
-  reserveSlot(endpointId: string, nowMs: number, intervalMs: number): Promise<number>;
+  reserveSlot(key: string, nowMs: number, intervalMs: number): Promise<number>;
 }
 
 export interface DeliveryRepo {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Endpoint, EndpointKind } from './endpoint.ts';
 
 /**
@@ -23,4 +24,18 @@ export function slotIntervalMs(endpoint: Pick<Endpoint, 'kind' | 'rateLimitPerSe
 /** Spacing of a replay: the endpoint's own rate, or the replay rate when it has none. */
 export function replayPaceMs(endpoint: Pick<Endpoint, 'kind' | 'rateLimitPerSecond'>, replayRatePerSecond: number): number {
   return slotIntervalMs(endpoint) ?? Math.ceil(1000 / replayRatePerSecond);
+}
+
+/**
+ * Which shared slot row an endpoint's deliveries take their turns from.
+ * Slack's limit belongs to the incoming-webhook URL, not to our endpoint:
+ * two endpoints (say, an alert rule's and a report's) posting to the same
+ * channel webhook would each get 1/s, i.e. 2/s on Slack's side and 429s. So
+ * Slack endpoints share one slot per URL, across endpoints and workspaces.
+ * The key is a hash: the URL is a credential and must not sit in a second
+ * table. Every other kind is limited per endpoint.
+ */
+export function rateLimitKey(endpoint: Pick<Endpoint, 'id' | 'kind' | 'url'>): string {
+  if (endpoint.kind === 'slack' && endpoint.url) return `slack:${createHash('sha256').update(endpoint.url).digest('base64url').slice(0, 32)}`;
+  return endpoint.id;
 }

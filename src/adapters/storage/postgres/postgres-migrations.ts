@@ -7,6 +7,7 @@ import { postgresAnalyticsRunningMigration } from './postgres-analytics-running-
 import { postgresRulesMigration } from './postgres-rules-migration.ts';
 import { postgresClickCountsMigration } from './postgres-click-counts-migration.ts';
 import { postgresLinkHealthMigration } from './postgres-link-health-migration.ts';
+import { postgresRateSlotsMigration } from './postgres-rate-slots-migration.ts';
 import { postgresReportsMigration } from './postgres-reports-migration.ts';
 
 // PostgreSQL DDL. Tables are created unqualified: the pool's search_path puts
@@ -237,4 +238,5 @@ export const postgresMigrations: readonly Migration[] = [
   postgresReportsMigration,
   postgresAnalyticsRunningMigration,
   postgresAlertStormsMigration,
+  postgresRateSlotsMigration,
 ];

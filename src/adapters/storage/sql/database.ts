@@ -145,8 +145,9 @@ export interface EndpointsTable {
   updated_at: number;
 }
 
-export interface EndpointSlotsTable {
-  endpoint_id: string;
+export interface RateSlotsTable {
+  /** rateLimitKey(): an endpoint id, or `slack:<hash of the webhook URL>`. */
+  slot_key: string;
   /** Epoch ms at which the next rate-limit slot starts. */
   next_at: number;
 }
@@ -287,7 +288,7 @@ export interface Database {
   migrations: MigrationsTable;
   events: EventsTable;
   endpoints: EndpointsTable;
-  endpoint_slots: EndpointSlotsTable;
+  rate_slots: RateSlotsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   destination_state: DestinationStateTable;

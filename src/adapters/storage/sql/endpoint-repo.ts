@@ -110,17 +110,17 @@ export function createEndpointRepo(ctx: RepoContext): EndpointRepo {
       await db.updateTable('endpoints').set({ next_probe_at: toMs(at) }).where('id', '=', id).where('disabled_reason', '=', 'failing').execute();
     },
 
-    async reserveSlot(endpointId, nowMs, intervalMs) {
+    async reserveSlot(key, nowMs, intervalMs) {
       // One statement, atomic on both engines (PostgreSQL locks the row for
       // the ON CONFLICT update; SQLite has one writer): the slot starts at the
       // later of now and the next free slot, and the next free slot moves one
       // interval past it. Every worker of every process shares the row.
       const row = await db
-        .insertInto('endpoint_slots')
-        .values({ endpoint_id: endpointId, next_at: nowMs + intervalMs })
+        .insertInto('rate_slots')
+        .values({ slot_key: key, next_at: nowMs + intervalMs })
         .onConflict((oc) =>
-          oc.column('endpoint_id').doUpdateSet({
-            next_at: sql<number>`(case when endpoint_slots.next_at > ${nowMs} then endpoint_slots.next_at else ${nowMs} end) + ${intervalMs}`,
+          oc.column('slot_key').doUpdateSet({
+            next_at: sql<number>`(case when rate_slots.next_at > ${nowMs} then rate_slots.next_at else ${nowMs} end) + ${intervalMs}`,
           }),
         )
         .returning('next_at')

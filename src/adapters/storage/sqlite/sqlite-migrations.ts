@@ -7,6 +7,7 @@ import { sqliteAnalyticsRunningMigration } from './sqlite-analytics-running-migr
 import { sqliteRulesMigration } from './sqlite-rules-migration.ts';
 import { sqliteClickCountsMigration } from './sqlite-click-counts-migration.ts';
 import { sqliteLinkHealthMigration } from './sqlite-link-health-migration.ts';
+import { sqliteRateSlotsMigration } from './sqlite-rate-slots-migration.ts';
 import { sqliteReportsMigration } from './sqlite-reports-migration.ts';
 
 // SQLite DDL. STRICT tables (SQLite >= 3.37) reject a value of the wrong type
@@ -230,4 +231,5 @@ export const sqliteMigrations: readonly Migration[] = [
   sqliteReportsMigration,
   sqliteAnalyticsRunningMigration,
   sqliteAlertStormsMigration,
+  sqliteRateSlotsMigration,
 ];
