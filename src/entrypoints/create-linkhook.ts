@@ -126,15 +126,29 @@ export async function createLinkhook(config: Readonly<Config>, overrides: Overri
     async close() {
       if (closed) return;
       closed = true;
-      await http.app.close();
-      await http.drain();
-      await rules?.stop();
-      await lifecycle?.stop();
-      await reports?.stop();
-      await rollups?.stop();
-      await worker?.stop({ graceMs: 5000 }); // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest
-      await outbound.close();
-      await storage.close();
+      // Every step runs even when one before it fails (a database already
+      // gone makes the lease releases throw): a loop left running after a
+      // failed stop would spin on the closed storage and keep the process up.
+      const steps: (() => Promise<unknown> | undefined)[] = [
+        () => http.app.close(),
+        () => http.drain(),
+        () => rules?.stop(),
+        () => lifecycle?.stop(),
+        () => reports?.stop(),
+        () => rollups?.stop(),
+        () => worker?.stop({ graceMs: 5000 }), // finishes in-flight deliveries (5 s, inside serve's 10 s deadline), gives back the rest
+        () => outbound.close(),
+        () => storage.close(),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (err) {
+          failures.push(err);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
     },
   };
 }

@@ -81,7 +81,8 @@ export function createAnalyticsRollupWorker(deps: RollupWorkerDeps, batch = 5000
       stopped = true;
       wakeup.stop();
       await running;
-      await deps.analytics.releaseRollups(memory);
+      // Best effort: if the database is gone the lease simply expires (30 s).
+      await deps.analytics.releaseRollups(memory).catch((err: unknown) => deps.onError(err));
     },
     catchUp,
     async rebuild() {
