@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -9,7 +7,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import type { Link } from '../../src/domain/links/link.ts';
 import type { Storage } from '../../src/domain/ports.ts';
 import { openStorage } from '../../src/entrypoints/create-linkhook.ts';
-import { runCli, startServer } from '../helpers/run-cli.ts';
+import { runCli, startCliProcess, startServer, type CliProcess } from '../helpers/run-cli.ts';
 import { makeClick, makeLink } from '../storage/fixtures.ts';
 
 // Servers with LINKHOOK_WORKER=false and separate `linkhook worker`
@@ -18,39 +16,11 @@ import { makeClick, makeLink } from '../storage/fixtures.ts';
 // over without counting a click twice.
 
 const BASE = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const BIN = new URL('../../bin/linkhook.js', import.meta.url).pathname;
 const DAY = 86_400_000;
 
 /** Starts `linkhook worker` and resolves once it prints that it runs. */
-function startWorker(env: Record<string, string>): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, LINKHOOK_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`worker did not start in 30 s\nstdout: ${out}\nstderr: ${err}`));
-    }, 30_000);
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!out.includes('linkhook worker ')) return;
-      clearTimeout(timer);
-      resolve({
-        child,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
-    });
-  });
+function startWorker(env: Record<string, string>): Promise<CliProcess> {
+  return startCliProcess(['worker'], env, /linkhook worker /);
 }
 
 describe('analytics rollups folded by `linkhook worker` processes over PostgreSQL', () => {

@@ -16,37 +16,49 @@ export function runCli(args: string[], env: Record<string, string>, cwd?: string
   });
 }
 
-/** Starts `linkhook serve` and resolves once it prints where it listens. */
-export function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
+export interface CliProcess {
+  child: ChildProcess;
+  /** The first match of the ready pattern (e.g. the URL it listens on). */
+  ready: RegExpExecArray;
+  stop: () => Promise<void>;
+}
+
+/** Starts a long-running `linkhook ...args` and resolves once stdout matches `ready` (30 s at most). */
+export function startCliProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<CliProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, LINKHOOK_LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LINKHOOK_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start in 30 s\nstdout: ${out}\nstderr: ${err}`));
+      reject(new Error(`linkhook ${args.join(' ')} did not start in 30 s\nstdout: ${out}\nstderr: ${err}`));
     }, 30_000);
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({
-          child,
-          url: m[1],
-          stop: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
+      const m = ready.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        ready: m,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
+      reject(new Error(`linkhook ${args.join(' ')} exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
     });
   });
+}
+
+/** Starts `linkhook serve` and resolves once it prints where it listens. */
+export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
+  const p = await startCliProcess(['serve'], { HOST: '127.0.0.1', PORT: '0', ...env }, /listening on (http:\/\/[^\s]+)/);
+  return { child: p.child, url: p.ready[1] ?? '', stop: p.stop };
 }
