@@ -129,7 +129,8 @@ export function reportSchedulerSuite(kind: StorageKind): void {
       const r = EVENT_CATALOGUE['report.summary'].schema.parse(event?.data).report;
       assert.deepEqual(r.top_links.map((l) => l.link_id), [expired.id], 'the q3 link is out of scope');
       assert.deepEqual(r.issues.map((i) => [i.link_id, i.kind]).sort(), [[broken.id, 'failing_health_check'], [expired.id, 'expired_but_visited']].sort());
-      assert.match(r.issues.find((i) => i.kind === 'failing_health_check')?.detail ?? '', /^HTTP 503 from https:\/\/example\.com\/ since 2026-03-14T09:00:00\.000Z$/);
+      assert.equal(r.issues.find((i) => i.kind === 'failing_health_check')?.detail, 'HTTP 503 from https://example.com/ since 2026-03-14 09:00 UTC');
+      assert.match(r.issues.find((i) => i.kind === 'expired_but_visited')?.detail ?? '', /^expired 2026-03-14 12:00 UTC, last visit 2026-03-14 18:00 UTC$/);
     });
 
     it('the worker loop runs due schedules, wakes the delivery dispatcher, and stops cleanly', async () => {

@@ -117,7 +117,7 @@ export const OTHER_EVENT_SAMPLES = {
       growing_links: [{ link_id: 'lnk_01kkbzrbsfrmwwz0z908n3h4wb', short_url: 'https://go.acme.example/webinar', title: 'Webinar sign-up', clicks: 4388, previous_clicks: 1210 }],
       issues: [
         { link_id: 'lnk_01kkc0a1b2c3d4e5f6g7h8j9k0', short_url: 'https://go.acme.example/fall', title: 'Fall teaser', kind: 'incomplete_utm', detail: 'missing utm_medium' },
-        { link_id: 'lnk_01kkc0a1b2c3d4e5f6g7h8j9k1', short_url: 'https://go.acme.example/promo', title: null, kind: 'expired_but_visited', detail: 'expired 2026-03-01T00:00:00.000Z, 84 clicks since' },
+        { link_id: 'lnk_01kkc0a1b2c3d4e5f6g7h8j9k1', short_url: 'https://go.acme.example/promo', title: null, kind: 'expired_but_visited', detail: 'expired 2026-03-01 00:00 UTC, last visit 2026-03-15 18:42 UTC' },
       ],
       inactive_links: [{ link_id: 'lnk_01kkc0a1b2c3d4e5f6g7h8j9k2', short_url: 'https://go.acme.example/spring-de', title: 'Spring (DE)', campaign: 'spring-2026' }],
     },

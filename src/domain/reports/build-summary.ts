@@ -5,6 +5,11 @@ import type { Repos } from '../ports.ts';
 import type { ReportSchedule } from './report-schedule.ts';
 import { scopedLinks } from './scoped-links.ts';
 
+/** "2026-03-01 14:05 UTC": the issue details are read by people (email, Slack), not parsed. */
+function readableUtc(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 // The content of one scheduled summary (report.summary's `data.report`) for
 // a period: figures a person reads over coffee, not a dashboard. Everything
 // comes through the storage port; bots and test traffic never count.
@@ -62,7 +67,7 @@ export async function buildSummary(ctx: SummaryContext, schedule: ReportSchedule
     const link = byId.get(h.linkId);
     if (!link || h.status !== 'failing') continue;
     const why = h.lastCheck ? (h.lastCheck.error ?? `HTTP ${h.lastCheck.status ?? '?'}`) : 'destination failing';
-    issues.push({ ...ref(link), kind: 'failing_health_check', detail: `${why} since ${h.failingSince ?? 'unknown'}` });
+    issues.push({ ...ref(link), kind: 'failing_health_check', detail: `${why} since ${h.failingSince ? readableUtc(h.failingSince) : 'unknown'}` });
   }
   for (const link of links) {
     // Only campaign links need attribution: a link with no campaign and no UTM is not "incomplete".
@@ -71,7 +76,7 @@ export async function buildSummary(ctx: SummaryContext, schedule: ReportSchedule
     if (isCampaign && missing.length > 0) issues.push({ ...ref(link), kind: 'incomplete_utm', detail: `missing ${missing.map((k) => `utm_${k}`).join(', ')}` });
     const c = current.get(link.id);
     if (link.expiresAt && c && Date.parse(c.lastAt) >= Date.parse(link.expiresAt)) {
-      issues.push({ ...ref(link), kind: 'expired_but_visited', detail: `expired ${link.expiresAt}, last visit ${c.lastAt}` });
+      issues.push({ ...ref(link), kind: 'expired_but_visited', detail: `expired ${readableUtc(link.expiresAt)}, last visit ${readableUtc(c.lastAt)}` });
     }
   }
 
