@@ -143,6 +143,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const traffic = observationOf(obs, `${gone.id}:expired_traffic`);
       assert.equal(traffic.firing, true);
       assert.equal(traffic.value, 1);
+      assert.match(traffic.summary, /still got 1 click in the last 24h/);
+      // A rule that opts in to bots (watching crawlers on dead links) counts them too.
+      const withBots = await createLifecycleEvaluator().evaluate(w.ctx({ ...rule, includeBots: true }, links));
+      assert.equal(observationOf(withBots, `${gone.id}:expired_traffic`).value, 2);
+      assert.match(observationOf(withBots, `${gone.id}:expired_traffic`).summary, /still got 2 visits in the last 24h/);
       const changed = observationOf(obs, `${qr.id}:qr_destination_changed`);
       assert.equal(changed.firing, true, changed.summary);
       assert.equal(changed.details?.new_url, 'https://shop.example/new-poster');

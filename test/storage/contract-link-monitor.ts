@@ -71,8 +71,9 @@ export function linkMonitorContract(get: CurrentStorage): void {
     await s.links.insert(makeLink(ws.id, { utm: { source: 'Mail' }, isTest: true }));
     const click = (ms: number, over = {}) => makeClick(link, { id: newId('click', Date.parse(at(ms))), ts: at(ms), ...over });
     await s.clicks.insertMany([click(0), click(1000, { isQr: true }), click(2000, { isBot: true }), click(3000, { isTest: true }), click(10_000)]);
-    assert.equal(await s.linkMonitor.countHumanClicks(link.id, T, at(10_000)), 2);
-    assert.equal(await s.linkMonitor.countHumanClicks(link.id, T, at(10_000), { qr: true }), 1);
+    assert.equal(await s.linkMonitor.countLinkClicks(link.id, T, at(10_000)), 2);
+    assert.equal(await s.linkMonitor.countLinkClicks(link.id, T, at(10_000), { qr: true }), 1);
+    assert.equal(await s.linkMonitor.countLinkClicks(link.id, T, at(10_000), { includeBots: true }), 3, 'bots on request; test traffic never');
     assert.deepEqual(await s.linkMonitor.utmUsage(ws.id), [{ utm: { source: 'mail' }, links: 2 }]);
   });
 }

@@ -68,8 +68,8 @@ export interface LinkMonitorRepo {
   listExpiringBetween(from: string, to: string, scan: LinkScan): Promise<Link[]>;
   /** Links with at least one scheduled change, any workspace. */
   listWithScheduledChanges(scan: LinkScan): Promise<Link[]>;
-  /** Clicks on a link with from <= ts < to; bots and test traffic never count. */
-  countHumanClicks(linkId: string, from: string, to: string, only?: { qr?: boolean }): Promise<number>;
+  /** Clicks on a link with from <= ts < to: QR scans only with `qr`; bots only with `includeBots`; test traffic never. */
+  countLinkClicks(linkId: string, from: string, to: string, opts?: { qr?: boolean; includeBots?: boolean }): Promise<number>;
   /** Each distinct UTM set of the workspace's non-test links, with how many links use it (UTM policy duplicates). */
   utmUsage(workspaceId: string): Promise<{ utm: Utm; links: number }[]>;
 }

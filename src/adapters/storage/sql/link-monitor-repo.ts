@@ -111,16 +111,16 @@ export function createLinkMonitorRepo(ctx: RepoContext): LinkMonitorRepo {
       return rows.map(linkFromRow);
     },
 
-    async countHumanClicks(linkId, from, to, only) {
+    async countLinkClicks(linkId, from, to, opts) {
       let q = db
         .selectFrom('clicks')
         .select(sql<number | string>`count(*)`.as('n'))
         .where('link_id', '=', linkId)
         .where('ts', '>=', toMs(from))
         .where('ts', '<', toMs(to))
-        .where('is_bot', '=', no)
         .where('is_test', '=', no);
-      if (only?.qr === true) q = q.where('is_qr', '=', yes);
+      if (opts?.includeBots !== true) q = q.where('is_bot', '=', no);
+      if (opts?.qr === true) q = q.where('is_qr', '=', yes);
       const row = await q.executeTakeFirstOrThrow();
       return Number(row.n);
     },

@@ -97,15 +97,17 @@ async function expiredTraffic(ctx: EvaluationContext, link: Link, now: Date, rec
     return { subject, linkId: link.id, firing: false, value: 0, threshold: 1, summary: `${linkLabel(link)} has not expired` };
   }
   const from = new Date(Math.max(Date.parse(link.expiresAt), recent.getTime()));
-  const clicks = await ctx.storage.linkMonitor.countHumanClicks(link.id, from.toISOString(), now.toISOString());
+  // Bots only when the rule opts in (include_bots), as for every traffic count.
+  const clicks = await ctx.storage.linkMonitor.countLinkClicks(link.id, from.toISOString(), now.toISOString(), { includeBots: ctx.rule.includeBots });
   const where = link.expiredUrl ? `sent to ${link.expiredUrl}` : 'answered 410 Gone';
+  const noun = ctx.rule.includeBots ? 'visit' : 'click';
   return {
     subject,
     linkId: link.id,
     firing: clicks > 0,
     value: clicks,
     threshold: 1,
-    summary: `${linkLabel(link)} expired at ${link.expiresAt} and still got ${clicks} click${clicks === 1 ? '' : 's'} in the last 24h (${where})`,
+    summary: `${linkLabel(link)} expired at ${link.expiresAt} and still got ${clicks} ${noun}${clicks === 1 ? '' : 's'} in the last 24h (${where})`,
     details: { expired_at: link.expiresAt, expired_url: link.expiredUrl, clicks_since: from.toISOString() },
   };
 }
@@ -115,7 +117,7 @@ async function qrDestinationChanged(ctx: EvaluationContext, link: Link, now: Dat
   const quiet = (why: string): Observation => ({ subject, linkId: link.id, firing: false, value: 0, threshold: 1, summary: `${linkLabel(link)}: ${why}` });
   if (!change) return quiet('destination unchanged in the last 24h');
   if (link.campaign === null || isExpired(link, now)) return quiet('no running campaign');
-  const scans = await ctx.storage.linkMonitor.countHumanClicks(link.id, link.createdAt, change.timestamp, { qr: true });
+  const scans = await ctx.storage.linkMonitor.countLinkClicks(link.id, link.createdAt, change.timestamp, { qr: true });
   if (scans === 0) return quiet('never scanned as a QR code before its destination changed');
   const data = change.data as { old_url?: string; new_url?: string; actor?: { type: string; name: string | null } };
   return {
