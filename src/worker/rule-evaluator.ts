@@ -3,6 +3,7 @@ import type { LifecycleDeps } from '../domain/rules/alert-lifecycle.ts';
 import type { RuleEvaluation } from '../domain/rules/evaluate-rule.ts';
 import { evaluateRule } from '../domain/rules/evaluate-rule.ts';
 import type { EvaluatorRegistry } from '../domain/rules/evaluators/registry.ts';
+import type { Rule } from '../domain/rules/rule.ts';
 import { randomBase62 } from '../domain/shared/ids.ts';
 import { createWakeup } from './wakeup.ts';
 
@@ -47,6 +48,14 @@ export function createRuleEvaluator(opts: RuleEvaluatorOptions): RuleEvaluator {
   let running = false;
   let loop: Promise<void> | undefined;
 
+  /** Until the rule's next evaluation: the loop's interval, or its evaluator's own cadence (which may depend on an open alert). */
+  const cadenceOf = async (rule: Rule): Promise<number> => {
+    const evaluator = registry.get(rule.trigger.type);
+    if (!evaluator?.intervalMs) return intervalMs;
+    const open = (await deps.storage.alerts.listOpen(rule.id)).length > 0;
+    return evaluator.intervalMs(rule, { open, defaultMs: intervalMs });
+  };
+
   const runOnce = async (): Promise<RuleEvaluation[]> => {
     const out: RuleEvaluation[] = [];
     for (;;) {
@@ -64,7 +73,10 @@ export function createRuleEvaluator(opts: RuleEvaluatorOptions): RuleEvaluator {
           // A failing evaluator or database hiccup: the rule is tried again next interval.
           onError(err, rule.id);
         }
-        const every = registry.get(rule.trigger.type)?.intervalMs?.(rule) ?? intervalMs;
+        const every = await cadenceOf(rule).catch((err: unknown) => {
+          onError(err, rule.id);
+          return intervalMs;
+        });
         await deps.storage.rules.scheduleNext(rule.id, new Date(deps.clock.now().getTime() + every).toISOString()).catch((err: unknown) => onError(err, rule.id));
       }
       if (claimed.length < batch) return out;

@@ -106,7 +106,7 @@ for (const kind of KINDS) {
       for (let i = 0; i < 5; i++) await minute(); // t+6: window [t+0m55s, t+5m55s)
       worker = loop(); // a restart: the window start comes from storage
       for (let i = 0; i < 5; i++) await minute(); // t+11
-      assert.deepEqual(evaluated, [1, 6, 11], 'evaluated once per window, not every LINKHOOK_RULES_EVAL_MS');
+      assert.deepEqual(evaluated, [1, 6, 11], 'evaluated once per window while its alert is open, not every LINKHOOK_RULES_EVAL_MS');
       let alerts = await sent();
       assert.deepEqual(alerts.map((a) => a.value), [3, 4, 2], 'every click reported once: 3 + 4 + 2');
       assert.equal(new Set(alerts.map((a) => a.id)).size, 1, 'one alert, re-sent per window despite the 1h cooldown');
@@ -114,11 +114,22 @@ for (const kind of KINDS) {
       for (let i = 0; i < 10; i++) await minute(); // t+16, t+21: two quiet windows
       alerts = await sent();
       assert.deepEqual(alerts.map((a) => a.status), ['triggered', 'triggered', 'triggered', 'resolved']);
-      await b.clicks(vip, t0 + 22 * MIN, 40, 2 * MIN); // a burst of 40 in one window: one message
-      for (let i = 0; i < 5; i++) await minute();
+      assert.deepEqual(evaluated, [1, 6, 11, 16, 21]);
+
+      // Quiet again: polled every LINKHOOK_RULES_EVAL_MS, so the first click of
+      // a burst is reported within a minute, and the rest of it one window later.
+      await b.clicks(vip, t0 + 22 * MIN, 40, 2 * MIN); // t+22:00 .. t+23:57, one every 3 s
+      await minute(); // t+22: [t+20:55, t+21:55) quiet
+      await minute(); // t+23: [t+21:55, t+22:55) has the first 19
       alerts = await sent();
       assert.equal(alerts.length, 5);
-      assert.equal(alerts[4]!.value, 40);
+      assert.equal(alerts[4]!.status, 'triggered');
+      assert.equal(alerts[4]!.value, 19, 'the first clicks, a minute after they began');
+      for (let i = 0; i < 5; i++) await minute(); // t+28: [t+22:55, t+27:55) has the other 21
+      alerts = await sent();
+      assert.deepEqual(alerts.slice(4).map((a) => a.value), [19, 21], 'the burst: two messages, every click once');
+      assert.equal(alerts[5]!.id, alerts[4]!.id);
+      assert.deepEqual(evaluated.slice(5), [22, 23, 28]);
     });
   });
 }

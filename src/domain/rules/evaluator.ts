@@ -55,8 +55,16 @@ export interface Evaluator {
   evaluate(ctx: EvaluationContext): Promise<Observation[]>;
   /**
    * Optional: how long until this rule's next evaluation, when the trigger
-   * needs its own cadence (e.g. `event` rules evaluated once per window, so
-   * windows do not overlap). Default: the loop's interval (LINKHOOK_RULES_EVAL_MS).
+   * needs its own cadence (e.g. `event` rules: once per window while their
+   * alert is open). Default: the loop's interval (LINKHOOK_RULES_EVAL_MS).
    */
-  intervalMs?(rule: Rule): number;
+  intervalMs?(rule: Rule, state: EvaluationCadence): number;
+}
+
+/** What an evaluator's cadence may depend on, as of the evaluation just committed. */
+export interface EvaluationCadence {
+  /** The rule has an alert in `triggered` state. */
+  open: boolean;
+  /** The loop's own interval (LINKHOOK_RULES_EVAL_MS). */
+  defaultMs: number;
 }

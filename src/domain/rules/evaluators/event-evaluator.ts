@@ -1,14 +1,20 @@
 import type { Click } from '../../clicks/click.ts';
 import type { Rule } from '../rule.ts';
-import type { EvaluationContext, Evaluator, Observation } from '../evaluator.ts';
+import type { EvaluationCadence, EvaluationContext, Evaluator, Observation } from '../evaluator.ts';
 import { countQuery, lastWindow, linkLabel, plural, windowMsOf } from './evaluator-support.ts';
 
 // Trigger 1, "every event": each click or scan on a scoped link (a priority
 // link, a launch page) is worth a message — but 400 clicks in a minute are
-// one message, not 400. So the rule is evaluated once per window (intervalMs
-// = the window, not LINKHOOK_RULES_EVAL_MS) and each evaluation answers ONE
-// observation for the whole scope (subject 'scope'): how many, the first and
-// last, which links, and a few examples.
+// one message, not 400. Each evaluation answers ONE observation for the whole
+// scope (subject 'scope'): how many, the first and last, which links, and a
+// few examples. The cadence does the coalescing (intervalMs):
+//
+//   - quiet (no open alert): every LINKHOOK_RULES_EVAL_MS (60 s), or the
+//     window if shorter, so the FIRST click is reported within about a
+//     minute — someone opened the proposal link now, not up to 5 min later;
+//   - active (the alert is open): once per window, so a burst is one
+//     message per window, and "two quiet windows" (the hysteresis) means
+//     two real windows before it resolves.
 //
 // Windows are tumbling and gap-free: each starts where the last committed
 // evaluation ended (ctx.since, stored as rules.evaluated_until in the
@@ -38,8 +44,10 @@ function example(c: Click): Record<string, unknown> {
 export function createEventEvaluator(): Evaluator {
   return {
     type: 'event',
-    intervalMs(rule: Rule): number {
-      return rule.trigger.type === 'event' ? windowMsOf(rule.trigger.window) : 60_000;
+    intervalMs(rule: Rule, { open, defaultMs }: EvaluationCadence): number {
+      if (rule.trigger.type !== 'event') return defaultMs;
+      const window = windowMsOf(rule.trigger.window);
+      return open ? window : Math.min(window, defaultMs);
     },
     async evaluate(ctx: EvaluationContext): Promise<Observation[]> {
       const { trigger } = ctx.rule;
