@@ -1,4 +1,4 @@
-// node --import tsx bench/analytics-shapes.ts — why the rollups are running
+// npm run bench:analytics-shapes — why the rollups are running
 // totals: the top 10 links over 30 and over 90 days, timed over three rollup
 // shapes holding the same counts (2,000 links, 90 days, Zipf(0.8) popularity
 // as in bench/analytics.ts, ~60,000 link-days in 30 days), on one SQLite

@@ -213,8 +213,10 @@ export function deliveryContract(get: CurrentStorage): void {
     const { ws, ep, rows, evs } = await setup(s, 2);
     const req = { method: 'POST', url: ep.url!, headers: { 'webhook-id': evs[0]!.id }, body: '{}' };
     const attempt = { deliveryId: rows[0]!.id, n: 1, at: T, request: req, response: { status: 502, headers: { server: 'x' }, body: 'bad gateway' }, durationMs: 12, errorClass: 'http_status' as const, error: 'HTTP 502' };
-    await s.deliveries.recordAttempt(attempt);
-    await s.deliveries.recordAttempt(attempt);
+    // Logged with a finish that is stale (the delivery was never claimed): the request was made, so the log row stays.
+    const logged = outcome(rows[0]!, 'nobody', 1, { status: 'failed', log: attempt });
+    assert.deepEqual(await s.deliveries.finishMany([logged]), [false]);
+    assert.deepEqual(await s.deliveries.finishMany([logged]), [false]);
     assert.deepEqual(await s.deliveries.listAttempts(rows[0]!.id), [attempt]);
     assert.deepEqual((await s.deliveries.list(ws.id, { eventId: evs[1]!.id }, { limit: 10 })).items.map((d) => d.id), [rows[1]!.id]);
     assert.deepEqual((await s.deliveries.list(ws.id, { status: 'succeeded' }, { limit: 10 })).items, []);

@@ -96,10 +96,10 @@ function alertOf(data: Record<string, unknown>): AlertPayload | null {
   return null;
 }
 
-/** "Escalated: not acknowledged within 30m" for an escalated alert, else null. */
-function escalationOf(a: AlertPayload | null): string | null {
+/** "not acknowledged within 30m" for an escalated alert, else null. */
+function escalationReason(a: AlertPayload | null): string | null {
   if (!a?.escalated) return null;
-  return `Escalated: not acknowledged within ${a.response_time ?? 'its response time'}`;
+  return `not acknowledged within ${a.response_time ?? 'its response time'}`;
 }
 
 /** "12 links tripped Launch spike" for a grouped message, else null. */
@@ -129,9 +129,8 @@ function clickFacts(c: ClickPayload): EventFact[] {
   return facts;
 }
 
-function alertFacts(a: AlertPayload): EventFact[] {
+function alertFacts(a: AlertPayload, group: EventGroup | null): EventFact[] {
   const facts: EventFact[] = [];
-  const group = groupOf(a);
   if (group) {
     facts.push({ label: group.of === 'links' ? 'Links affected' : 'Subjects affected', value: String(group.count) });
   }
@@ -149,15 +148,19 @@ function alertFacts(a: AlertPayload): EventFact[] {
 }
 
 /** Headline, sentence and severity per event type; the facts are gathered generically below. */
-function headline(type: string, data: Record<string, unknown>, link: string | null, alert: AlertPayload | null): { title: string; summary: string; severity: EventSeverity } {
+function headline(
+  type: string,
+  data: Record<string, unknown>,
+  link: string | null,
+  alert: AlertPayload | null,
+  { escalation, group }: Pick<EventDescription, 'escalation' | 'group'>,
+): { title: string; summary: string; severity: EventSeverity } {
   const on = link ? ` ${link}` : '';
   const endpoint = isRecord(data.endpoint) ? (text(data.endpoint.name) ?? text(data.endpoint.url_host) ?? text(data.endpoint.id)) : null;
   switch (type) {
     case 'alert.triggered':
     case 'alert.resolved': {
       const a = alert;
-      const escalation = escalationOf(a);
-      const group = groupOf(a);
       const verb = escalation ? 'Escalated' : type === 'alert.resolved' ? 'Resolved' : 'Alert';
       const what = group ? group.headline : `${a?.rule_name ?? 'alert'}${link ? ` on ${link}` : ''}`;
       const summary = a?.summary ?? type;
@@ -289,17 +292,19 @@ export function describeEvent(event: EventEnvelope): EventDescription {
   const click = event.data.click;
   const alert = alertOf(data);
   const name = linkName(link);
-  const head = headline(event.type, data, name, alert);
+  const reason = escalationReason(alert);
+  const escalation = reason === null ? null : `Escalated: ${reason}`;
+  const group = groupOf(alert);
+  const head = headline(event.type, data, name, alert, { escalation, group });
 
   const facts: EventFact[] = [];
   // An escalation is the news of its message: its fact comes before everything.
-  const escalation = escalationOf(alert);
-  if (alert && escalation) facts.push({ label: 'Escalated', value: `${escalation.replace(/^Escalated: /, '')} (triggered ${alert.triggered_at})` });
+  if (alert && reason !== null) facts.push({ label: 'Escalated', value: `${reason} (triggered ${alert.triggered_at})` });
   if (link) {
     facts.push({ label: 'Link', value: link.short_url });
     facts.push({ label: 'Destination', value: link.destination_url });
   }
-  if (alert) facts.push(...alertFacts(alert));
+  if (alert) facts.push(...alertFacts(alert, group));
   if (click) facts.push(...clickFacts(click));
   facts.push(...dataFacts(data));
   if (link?.campaign) facts.push({ label: 'Campaign', value: link.campaign });
@@ -321,6 +326,6 @@ export function describeEvent(event: EventEnvelope): EventDescription {
     severity: head.severity,
     alert,
     escalation,
-    group: groupOf(alert),
+    group,
   };
 }

@@ -200,8 +200,6 @@ export interface DeliveryRepo {
   claim(req: ClaimRequest): Promise<Delivery[]>;
   /** Leases one delivery if its status is one of `from` (the prober takes a held one). */
   claimById(id: string, from: DeliveryStatus[], req: Omit<ClaimRequest, 'limit'>): Promise<Delivery | undefined>;
-  /** Appends to the attempt log; a repeated (delivery, n) is ignored. */
-  recordAttempt(attempt: DeliveryAttempt): Promise<void>;
   /**
    * Ends an attempt: one statement, or with its log one transaction of two.
    * False when the lease is no longer this owner's attempt.
@@ -214,16 +212,15 @@ export interface DeliveryRepo {
    */
   finishMany(outcomes: DeliveryOutcome[]): Promise<boolean[]>;
   /**
-   * Gives the attempt back without counting it: back to its previous waiting
-   * status, due at `until`. For a rate limit (holdSlot, the default) it keeps
-   * `until` as its reserved slot; otherwise (a busy endpoint) its slot state
-   * is left as it was.
+   * Gives the attempt back without counting it (it waits for a rate-limit
+   * slot): back to its previous waiting status, due at `until`, which it
+   * keeps as its reserved slot.
    */
-  postpone(id: string, owner: string, attempt: number, until: string, now: string, holdSlot?: boolean): Promise<boolean>;
+  postpone(id: string, owner: string, attempt: number, until: string, now: string): Promise<boolean>;
   /**
    * Gives several of this owner's attempts back at once, uncounted, each due
-   * at its `until`, their slot state left as it was (postpone with holdSlot
-   * false): a worker's deliveries over an endpoint's share. One statement;
+   * at its `until`, their slot state left as it was (unlike postpone): a
+   * worker's deliveries over an endpoint's share. One statement;
    * each row only if it still holds that attempt's lease. Returns how many.
    */
   postponeMany(leases: { id: string; attempt: number; until: string }[], owner: string, now: string): Promise<number>;

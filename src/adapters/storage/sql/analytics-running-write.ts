@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
-import type { AnalyticsDb } from './analytics-sql.ts';
+import type { AnalyticsDb, AnalyticsRunningTable } from './analytics-sql.ts';
 
 // Adds one fold batch's counts to the running totals (analytics_running).
 // A delta of n clicks for (dimension, value) on day d raises that value's
@@ -17,15 +17,8 @@ import type { AnalyticsDb } from './analytics-sql.ts';
 // this, was planned by PostgreSQL as a hash join over a sequential scan of
 // the whole table (105 ms for 1,000 rows against 180,000, growing with it).
 
-/** One batch's clicks and new visitors for a (workspace, dimension, value, day). */
-export interface RunningDelta {
-  workspace_id: string;
-  dim: string;
-  value: string;
-  day: number;
-  clicks: number;
-  visitors: number;
-}
+/** One batch's clicks and new visitors for a (workspace, dimension, value, day): a row's shape, holding an increment. */
+export type RunningDelta = AnalyticsRunningTable;
 
 /** Groups per statement: at most a few rows each of 6 parameters, far under SQLite's 32,766 and PostgreSQL's 65,535. */
 const GROUPS_PER_STATEMENT = 1000;

@@ -138,7 +138,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
       return atomic(ctx, (tx) => finishAll(tx, outcomes));
     },
 
-    async postpone(id, owner, attempt, until, now, holdSlot = true) {
+    async postpone(id, owner, attempt, until, now) {
       const untilMs = toMs(until);
       const res = await db
         .updateTable('deliveries')
@@ -146,7 +146,7 @@ export function createDeliveryQueue(ctx: RepoContext): QueueRepo {
           status: waitingStatus,
           attempts: sql<number>`attempts - 1`,
           next_attempt_at: untilMs,
-          rate_slot_at: holdSlot ? untilMs : sql<number | null>`rate_slot_at`,
+          rate_slot_at: untilMs,
           lease_owner: null,
           lease_expires_at: null,
           updated_at: toMs(now),

@@ -5,7 +5,7 @@ import type { Insertable } from 'kysely';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import type { RepoContext } from './repo-context.ts';
 import { atomic, decodeCursor, fetchSize, toPage } from './repo-context.ts';
-import { attemptFromRow, attemptToRow, deliveryFromRow } from './delivery-rows.ts';
+import { attemptFromRow, deliveryFromRow } from './delivery-rows.ts';
 import { toMs } from './row-mapping.ts';
 
 /**
@@ -87,14 +87,6 @@ export function createDeliveryRepo(ctx: RepoContext): DeliveryRepo {
         .limit(limit)
         .execute();
       return rows.map(deliveryFromRow);
-    },
-
-    async recordAttempt(attempt) {
-      await db
-        .insertInto('delivery_attempts')
-        .values(attemptToRow(attempt))
-        .onConflict((oc) => oc.columns(['delivery_id', 'n']).doNothing())
-        .execute();
     },
 
     async countByStatus(endpointId) {
